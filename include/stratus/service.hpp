@@ -1,0 +1,175 @@
+#pragma once
+// What a service is to the core: a table of operations (plain functions of an input document to
+// an output document), optional HTTP data-plane claims, and a lifecycle. Services never see
+// Beast/Asio sockets; the protocol layer turns requests into documents and back.
+#include <stratus/aws_error.hpp>
+#include <stratus/http.hpp>
+#include <stratus/json.hpp>
+#include <stratus/model.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace stratus {
+
+class Bus;
+class BlockingPool;
+class Clock;
+class Identities;
+class ServiceRegistry;
+class Storage;
+struct Config;
+class Service;
+
+enum class RequestIdStyle { uuid, s3, dynamodb };
+
+struct RequestContext {
+  std::string request_id;
+  std::string account_id{"000000000000"};
+  std::string region{"us-east-1"};
+  std::string access_key_id;
+  std::string principal_arn;
+  Service* service = nullptr;
+  std::string operation;
+  Protocol protocol = Protocol::json;
+  bool signed_request = false;
+  std::string endpoint;   // "http://localhost:4566" as the client addressed Stratus
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+// One operation invocation.
+struct Call {
+  RequestContext& ctx;
+  json::object input;              // the operation's input document
+  Payload body;                    // the payload member's bytes for streaming/blob payloads
+  const HttpRequest& http;         // read-only, for the rare quirk the model cannot express
+  const model::Operation* op = nullptr;
+};
+
+struct Output {
+  json::object doc;                // the operation's output document
+  Payload body;                    // the payload member's bytes for blob/streaming payloads
+  int status = 0;                  // 0: the model's responseCode
+  Headers headers;                 // additional headers (rare)
+  Output() = default;
+  Output(json::object d) : doc(std::move(d)) {}  // NOLINT: implicit on purpose
+};
+
+struct Handler {
+  std::function<Output(Call&)> sync;
+  std::function<boost::asio::awaitable<Output>(Call&)> async;
+};
+
+struct ModelRef {
+  std::string model;               // models/<model>.json
+  Protocol protocol;
+};
+
+struct ServiceInfo {
+  std::string name;                          // "sqs": health, coverage, --services, store names
+  std::vector<ModelRef> models;              // first = default protocol
+  std::vector<std::string> target_prefixes;  // X-Amz-Target prefixes (json protocol)
+  std::vector<std::string> signing_names;    // SigV4 credential-scope service names
+  std::string query_version;                 // query protocol Version=
+  std::string json_error_prefix;             // JSON __type prefix, e.g. "com.amazonaws.dynamodb.v20120810#"
+  std::map<std::string, std::string, std::less<>> json_error_types;  // code → full __type where it differs
+  std::string xml_namespace;                 // rest-xml root element namespace
+  bool crc32_header = false;                 // x-amz-crc32 of the body (DynamoDB)
+  std::string validation_error_code = "ValidationException";
+  bool validate_enums = true;
+  bool validate_patterns = false;
+  RequestIdStyle request_id = RequestIdStyle::uuid;
+  bool handles_cors = false;                 // the service answers CORS itself
+  bool fallback = false;                     // receives requests no other rule claimed (S3)
+  uint64_t max_body = 32ull << 20;           // 413 above
+  std::map<std::string, std::string, std::less<>> xml_root_names;  // rest-xml output shape → root element
+};
+
+// What services get from the core at start().
+struct Env {
+  boost::asio::io_context& io;
+  const Config& config;
+  Clock& clock;
+  Bus& bus;
+  Storage& storage;
+  BlockingPool& pool;
+  Identities& identities;
+  ServiceRegistry& services;
+  uint16_t port = 0;               // the bound port (for URLs handed to child processes)
+  std::string local_endpoint() const;  // http://127.0.0.1:<port>
+};
+
+class Service {
+ public:
+  explicit Service(ServiceInfo info) : info_(std::move(info)) {}
+  virtual ~Service() = default;
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const ServiceInfo& info() const { return info_; }
+  const std::string& name() const { return info_.name; }
+
+  // Lifecycle. start() opens stores and registers bus targets; reset() drops all state.
+  virtual void start(Env& env) { env_ = &env; }
+  virtual void reset() {}
+  virtual void stop() {}
+  // "running" etc. for /_stratus/health.
+  virtual std::string health() const { return "running"; }
+
+  // Host/path-based claims for requests the generic rules cannot place (data planes, virtual
+  // hosts). A claim may normalise the request (e.g. move a virtual-host bucket into the path).
+  enum class Claim { none, model, http, websocket };
+  virtual Claim claim(HttpRequest& req) const { return Claim::none; }
+  virtual boost::asio::awaitable<HttpResponse> handle_http(RequestContext& ctx, HttpRequest& req);
+  virtual boost::asio::awaitable<void> handle_websocket(RequestContext& ctx, HttpRequest& req, WebSocket& ws);
+
+  const Handler* handler(std::string_view op) const;
+  const std::unordered_map<std::string, Handler>& handlers() const { return handlers_; }
+
+ protected:
+  Env& env() const { return *env_; }
+  void on(const std::string& op, std::function<Output(Call&)> fn) { handlers_[op].sync = std::move(fn); }
+  void on_async(const std::string& op, std::function<boost::asio::awaitable<Output>(Call&)> fn) {
+    handlers_[op].async = std::move(fn);
+  }
+  template <class S>
+  void on(const std::string& op, Output (S::*fn)(Call&)) {
+    on(op, [this, fn](Call& c) { return (static_cast<S*>(this)->*fn)(c); });
+  }
+  template <class S>
+  void on(const std::string& op, boost::asio::awaitable<Output> (S::*fn)(Call&)) {
+    on_async(op, [this, fn](Call& c) { return (static_cast<S*>(this)->*fn)(c); });
+  }
+
+ private:
+  ServiceInfo info_;
+  Env* env_ = nullptr;
+  std::unordered_map<std::string, Handler> handlers_;
+};
+
+// The services of this process, in registration order (src/service_list.cpp).
+class ServiceRegistry {
+ public:
+  void add(std::unique_ptr<Service> s);
+  Service* find(std::string_view name) const;
+  const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
+
+ private:
+  std::vector<std::unique_ptr<Service>> services_;
+};
+
+// Every service Stratus has (src/service_list.cpp); `enabled` filters by name (empty = all).
+void register_services(ServiceRegistry& registry, const std::vector<std::string>& enabled);
+
+// The model a service uses for a protocol (nullptr when the service has none for it).
+const model::Model* model_for(const ServiceInfo& info, Protocol p);
+
+}  // namespace stratus

@@ -1,0 +1,171 @@
+#include "core.hpp"
+#include "session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+namespace stratus::server {
+namespace asio = boost::asio;
+using asio::awaitable;
+
+Core::Core(Config cfg)
+    : config(std::move(cfg)),
+      storage(config.data_dir),
+      pool(config.blocking_threads),
+      env{io, config, clock, bus, storage, pool, identities, services, 0} {}
+
+Core::~Core() {
+  // Pending coroutines (parked long polls, retries) are destroyed with the io_context, while the
+  // clock, bus, services and storage they reference are still alive.
+  io_owner.reset();
+}
+
+Server::Server(Config cfg) : core_(std::move(cfg)) {}
+
+namespace {
+awaitable<void> run_session(Core& core, asio::ip::tcp::socket socket) {
+  Session session(core, std::move(socket));
+  co_await session.run();
+}
+}  // namespace
+
+awaitable<void> Server::accept_loop(asio::ip::tcp::acceptor& acceptor) {
+  asio::steady_timer backoff(core_.io);
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      spdlog::warn("accept: {}", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(50));  // EMFILE and friends: breathe
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+    asio::co_spawn(core_.io, run_session(core_, std::move(socket)), asio::detached);
+  }
+}
+
+void Server::shutdown() {
+  if (core_.stopping.exchange(true)) {
+    spdlog::warn("Second signal: stopping now");
+    core_.io.stop();
+    return;
+  }
+  spdlog::info("Shutting down: finishing in-flight requests");
+  boost::system::error_code ec;
+  acceptor_->close(ec);
+  asio::co_spawn(
+      core_.io,
+      [this]() -> awaitable<void> {
+        asio::steady_timer t(core_.io);
+        auto deadline = std::chrono::steady_clock::now() + core_.config.shutdown_grace;
+        while (!core_.sessions.empty() && std::chrono::steady_clock::now() < deadline) {
+          for (Session* s : core_.sessions) s->stop_if_idle();
+          t.expires_after(std::chrono::milliseconds(10));
+          co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        core_.clock.cancel_all();
+        auto& all = core_.services.all();
+        for (auto it = all.rbegin(); it != all.rend(); ++it) {
+          try {
+            (*it)->stop();
+          } catch (const std::exception& e) {
+            spdlog::error("stopping {}: {}", (*it)->name(), e.what());
+          }
+        }
+        core_.io.stop();
+      },
+      asio::detached);
+}
+
+int Server::run() {
+  register_services(core_.services, core_.config.services);
+  core_.router = std::make_unique<Router>(core_.services);
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(core_.io);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(core_.config.host, ec);
+  if (ec) {
+    spdlog::error("invalid --host '{}': {}", core_.config.host, ec.message());
+    return 2;
+  }
+  asio::ip::tcp::endpoint ep(address, core_.config.port);
+  acceptor_->open(ep.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(ep, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    spdlog::error("cannot listen on {}:{}: {}", core_.config.host, core_.config.port, ec.message());
+    return 1;
+  }
+  core_.env.port = acceptor_->local_endpoint().port();
+  for (auto& s : core_.services.all()) s->start(core_.env);
+  if (!core_.config.port_file.empty()) {
+    std::string tmp = core_.config.port_file + ".tmp";
+    { std::ofstream(tmp) << core_.env.port << "\n"; }
+    std::rename(tmp.c_str(), core_.config.port_file.c_str());
+  }
+  asio::signal_set signals(core_.io, SIGINT, SIGTERM);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& e, int) {
+    if (e) return;
+    shutdown();
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
+  asio::co_spawn(core_.io, accept_loop(*acceptor_), asio::detached);
+  std::string names;
+  for (auto& s : core_.services.all()) names += (names.empty() ? "" : ",") + s->name();
+  spdlog::info("Stratus {} listening on http://{}:{} ({}; services: {})", STRATUS_VERSION,
+               address.is_v6() ? "[" + core_.config.host + "]" : core_.config.host, core_.env.port,
+               core_.storage.persistent() ? "data in " + core_.storage.data_dir()->string() : "in memory", names);
+  spdlog::info("Ready.");
+  core_.io.run();
+  core_.pool.stop();
+  spdlog::info("Stopped.");
+  return 0;
+}
+
+}  // namespace stratus::server
+
+namespace stratus {
+
+boost::asio::awaitable<HttpResponse> Service::handle_http(RequestContext&, HttpRequest&) {
+  throw AwsError("NotImplemented", "service " + name() + " has no HTTP data plane", 501, false);
+  co_return HttpResponse{};
+}
+
+boost::asio::awaitable<void> Service::handle_websocket(RequestContext&, HttpRequest&, WebSocket& ws) {
+  HttpResponse r;
+  r.status = 400;
+  co_await ws.reject(std::move(r));
+}
+
+const Handler* Service::handler(std::string_view op) const {
+  auto it = handlers_.find(std::string(op));
+  return it == handlers_.end() ? nullptr : &it->second;
+}
+
+void ServiceRegistry::add(std::unique_ptr<Service> s) { services_.push_back(std::move(s)); }
+
+Service* ServiceRegistry::find(std::string_view name) const {
+  for (auto& s : services_)
+    if (s->name() == name) return s.get();
+  return nullptr;
+}
+
+const model::Model* model_for(const ServiceInfo& info, Protocol p) {
+  for (auto& m : info.models)
+    if (m.protocol == p) return model::find_model(m.model);
+  return nullptr;
+}
+
+std::string Env::local_endpoint() const { return "http://127.0.0.1:" + std::to_string(port); }
+
+}  // namespace stratus

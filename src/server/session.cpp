@@ -1,0 +1,436 @@
+// One HTTP/1.1 connection: a plain loop of read request, dispatch, write response (after Beast's
+// awaitable server example), with keep-alive, pipelining (Beast's buffer keeps the next request),
+// Expect: 100-continue, chunked and aws-chunked bodies spilled to disk above a threshold, streamed
+// responses, timeouts, limits, and the WebSocket upgrade hand-off.
+#include "session.hpp"
+
+#include <stratus/sigv4.hpp>
+#include <stratus/strings.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <deque>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace stratus::server {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
+
+namespace {
+
+struct TooLarge {};
+
+// Collects a request body: decodes aws-chunked framing when present, keeps small bodies in memory
+// and spills large ones to a temp file, and enforces the route's size limit.
+class BodySink {
+ public:
+  BodySink(uint64_t limit, uint64_t spill_threshold, std::filesystem::path temp_dir,
+           std::optional<sigv4::ChunkedDecoder> decoder)
+      : limit_(limit), threshold_(spill_threshold), temp_dir_(std::move(temp_dir)), decoder_(std::move(decoder)) {}
+  ~BodySink() {
+    if (file_) {
+      std::fclose(file_);
+      std::error_code ec;
+      std::filesystem::remove(path_, ec);
+    }
+  }
+
+  void write(std::string_view wire) {
+    if (decoder_) decoder_->feed(wire, [this](std::string_view d) { append(d); });
+    else append(wire);
+  }
+
+  Payload finish(HttpRequest& req) {
+    if (decoder_) {
+      decoder_->finish();
+      for (auto& [k, v] : decoder_->trailers()) req.headers.add(k, v);
+    }
+    if (file_) {
+      std::fflush(file_);
+      std::fclose(file_);
+      file_ = nullptr;
+      return Payload::from_file(path_, 0, size_, true);
+    }
+    return Payload(std::move(mem_));
+  }
+
+ private:
+  void append(std::string_view d) {
+    size_ += d.size();
+    if (size_ > limit_) throw TooLarge{};
+    if (file_) {
+      if (std::fwrite(d.data(), 1, d.size(), file_) != d.size()) throw std::runtime_error("cannot write request body to disk");
+      return;
+    }
+    mem_.append(d);
+    if (mem_.size() > threshold_) {
+      path_ = temp_dir_ / ("body-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)) +
+                           "-" + std::to_string(size_) + ".part");
+      file_ = std::fopen(path_.c_str(), "wb");
+      if (!file_) throw std::runtime_error("cannot create " + path_.string());
+      std::setvbuf(file_, nullptr, _IOFBF, 1 << 16);
+      if (std::fwrite(mem_.data(), 1, mem_.size(), file_) != mem_.size()) throw std::runtime_error("cannot write request body");
+      mem_.clear();
+      mem_.shrink_to_fit();
+    }
+  }
+
+  uint64_t limit_, threshold_;
+  std::filesystem::path temp_dir_;
+  std::optional<sigv4::ChunkedDecoder> decoder_;
+  std::string mem_;
+  FILE* file_ = nullptr;
+  std::filesystem::path path_;
+  uint64_t size_ = 0;
+};
+
+HttpRequest to_request(const http::request_header<>& h, const beast::tcp_stream& stream) {
+  HttpRequest r;
+  r.method = std::string(h.method_string());
+  r.target = std::string(h.target());
+  r.version = h.version();
+  auto q = r.target.find('?');
+  if (q == std::string::npos) {
+    r.path = r.target;
+  } else {
+    r.path = r.target.substr(0, q);
+    r.query_string = r.target.substr(q + 1);
+    r.query = parse_query_string(r.query_string, true);
+  }
+  // Absolute-form targets ("http://host/path") from proxies.
+  if (r.path.starts_with("http://") || r.path.starts_with("https://")) {
+    auto p = r.path.find('/', r.path.find("//") + 2);
+    r.path = p == std::string::npos ? "/" : r.path.substr(p);
+  }
+  r.headers.reserve(16);
+  for (auto& f : h) r.headers.emplace_back(to_lower(f.name_string()), std::string(f.value()));
+  boost::system::error_code ec;
+  auto ep = stream.socket().remote_endpoint(ec);
+  if (!ec) r.remote_ip = ep.address().to_string();
+  return r;
+}
+
+// WebSocket over the session's stream, for services that accept upgrades.
+class BeastWebSocket final : public WebSocket {
+ public:
+  BeastWebSocket(beast::tcp_stream&& s, http::request<http::empty_body>&& req)
+      : ws_(std::move(s)), req_(std::move(req)) {}
+
+  awaitable<bool> accept(Headers extra) override {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([extra = std::move(extra)](websocket::response_type& res) {
+      for (auto& [k, v] : extra) res.set(k, v);
+    }));
+    ws_.read_message_max(1 << 20);
+    beast::get_lowest_layer(ws_).expires_never();
+    auto [ec] = co_await ws_.async_accept(req_, tuple_awaitable);
+    open_ = !ec;
+    co_return open_;
+  }
+
+  awaitable<void> reject(HttpResponse r) override {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), req_.version()};
+    for (auto& [k, v] : r.headers) res.insert(k, v);
+    res.body() = r.body.kind() == Payload::Kind::memory ? r.body.str() : std::string();
+    res.keep_alive(false);
+    res.prepare_payload();
+    co_await http::async_write(beast::get_lowest_layer(ws_), res, tuple_awaitable);
+    boost::system::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  }
+
+  awaitable<std::optional<std::string>> receive() override {
+    if (!open_) co_return std::nullopt;
+    beast::flat_buffer b;
+    auto [ec, n] = co_await ws_.async_read(b, tuple_awaitable);
+    if (ec) {
+      open_ = false;
+      co_return std::nullopt;
+    }
+    co_return beast::buffers_to_string(b.data());
+  }
+
+  awaitable<bool> send(std::string message, bool binary) override {
+    if (!open_) co_return false;
+    queue_.emplace_back(std::move(message), binary);
+    if (writing_) co_return true;  // the active writer drains the queue in order
+    writing_ = true;
+    while (!queue_.empty() && open_) {
+      auto [msg, bin] = std::move(queue_.front());
+      queue_.pop_front();
+      ws_.binary(bin);
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(msg), tuple_awaitable);
+      if (ec) open_ = false;
+    }
+    writing_ = false;
+    co_return open_;
+  }
+
+  awaitable<void> close(uint16_t code, std::string reason) override {
+    if (!open_) co_return;
+    open_ = false;
+    co_await ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), reason), tuple_awaitable);
+  }
+
+  bool is_open() const override { return open_; }
+
+ private:
+  websocket::stream<beast::tcp_stream> ws_;
+  http::request<http::empty_body> req_;
+  bool open_ = false;
+  bool writing_ = false;
+  std::deque<std::pair<std::string, bool>> queue_;
+};
+
+template <class Res>
+void copy_headers(const HttpResponse& r, Res& res, bool skip_length) {
+  for (auto& [k, v] : r.headers) {
+    if (skip_length && (iequals(k, "content-length") || iequals(k, "transfer-encoding"))) continue;
+    res.insert(k, v);
+  }
+}
+
+}  // namespace
+
+Session::Session(Core& core, asio::ip::tcp::socket socket) : core_(core), stream_(std::move(socket)) {
+  self_ = core_.sessions.insert(core_.sessions.end(), this);
+}
+
+Session::~Session() { core_.sessions.erase(self_); }
+
+void Session::stop_if_idle() {
+  if (idle_) {
+    boost::system::error_code ec;
+    stream_.socket().cancel(ec);
+    stream_.socket().close(ec);
+  }
+}
+
+awaitable<bool> Session::write_response(HttpResponse& r, unsigned version, bool keep_alive, bool head) {
+  const auto status = static_cast<http::status>(r.status);
+  stream_.expires_after(std::chrono::seconds(300));
+  const bool no_body = head || r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+  if (no_body) {
+    http::response<http::empty_body> res{status, version};
+    copy_headers(r, res, false);
+    if (head && !res.count(http::field::content_length) && r.body.kind() != Payload::Kind::stream)
+      res.content_length(r.body.size());
+    if (!head) res.erase(http::field::content_length);
+    res.keep_alive(keep_alive);
+    auto [ec, n] = co_await http::async_write(stream_, res, tuple_awaitable);
+    co_return !ec;
+  }
+  if (r.body.kind() == Payload::Kind::memory) {
+    http::response<http::string_body> res{status, version};
+    copy_headers(r, res, true);
+    res.body() = std::move(r.body.str());
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    auto [ec, n] = co_await http::async_write(stream_, res, tuple_awaitable);
+    co_return !ec;
+  }
+  // File ranges and generated streams go out chunk by chunk.
+  http::response<http::buffer_body> res{status, version};
+  copy_headers(r, res, true);
+  res.keep_alive(keep_alive);
+  std::optional<uint64_t> length;
+  if (r.body.kind() == Payload::Kind::file) length = r.body.size();
+  else if (r.body.size() != UINT64_MAX) length = r.body.size();
+  if (length) res.content_length(*length);
+  else res.chunked(true);
+  res.body().data = nullptr;
+  res.body().more = true;
+  http::response_serializer<http::buffer_body> sr{res};
+  {
+    auto [ec, n] = co_await http::async_write_header(stream_, sr, tuple_awaitable);
+    if (ec) co_return false;
+  }
+  auto send = [&](const char* data, size_t size, bool more) -> awaitable<bool> {
+    res.body().data = const_cast<char*>(data);
+    res.body().size = size;
+    res.body().more = more;
+    auto [ec, n] = co_await http::async_write(stream_, sr, tuple_awaitable);
+    co_return !ec || ec == http::error::need_buffer;
+  };
+  if (r.body.kind() == Payload::Kind::file) {
+    int fd = ::open(r.body.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) co_return false;
+    struct Closer {
+      int fd;
+      ~Closer() { ::close(fd); }
+    } closer{fd};
+    std::vector<char> buf(std::min<uint64_t>(*length, 256 * 1024) + 1);
+    uint64_t off = r.body.offset(), left = *length;
+    while (left > 0) {
+      ssize_t got = ::pread(fd, buf.data(), std::min<uint64_t>(left, buf.size()), static_cast<off_t>(off));
+      if (got <= 0) co_return false;
+      off += static_cast<uint64_t>(got);
+      left -= static_cast<uint64_t>(got);
+      if (!co_await send(buf.data(), static_cast<size_t>(got), true)) co_return false;
+    }
+  } else {
+    auto& gen = r.body.generator();
+    for (;;) {
+      std::optional<std::string> chunk = co_await gen();
+      if (!chunk) break;
+      if (chunk->empty()) continue;
+      stream_.expires_after(std::chrono::seconds(300));
+      if (!co_await send(chunk->data(), chunk->size(), true)) co_return false;
+    }
+  }
+  co_return co_await send(nullptr, 0, false);
+}
+
+awaitable<void> Session::run() {
+  const Config& cfg = core_.config;
+  std::vector<char> buf(64 * 1024);
+  for (;;) {
+    idle_ = true;
+    if (core_.stopping) break;
+    http::request_parser<http::empty_body> hp;
+    hp.header_limit(cfg.header_limit);
+    hp.body_limit(boost::none);
+    stream_.expires_after(cfg.idle_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, hp, tuple_awaitable);
+    idle_ = false;
+    if (ec) {
+      if (ec == http::error::header_limit) {
+        HttpResponse r = early_error(core_, nullptr, 431, "RequestHeaderFieldsTooLarge",
+                                     "The request's header fields exceed " + std::to_string(cfg.header_limit) + " bytes");
+        co_await write_response(r, 11, false, false);
+      } else if (ec != http::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
+                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                 ec != asio::error::bad_descriptor && ec != http::error::partial_message) {
+        HttpResponse r = early_error(core_, nullptr, 400, "BadRequest", "Malformed HTTP request: " + ec.message());
+        co_await write_response(r, 11, false, false);
+      }
+      break;
+    }
+    auto& header = hp.get();
+    const bool keep_alive = header.keep_alive() && !core_.stopping;
+    const unsigned version = header.version();
+    const bool head = header.method() == http::verb::head;
+    HttpRequest req = to_request(header, stream_);
+    Route route = core_.router->route(req, false);
+
+    if (websocket::is_upgrade(header) && route.kind == Route::Kind::websocket && route.service) {
+      RequestContext ctx;
+      ctx.service = route.service;
+      ctx.request_id = new_request_id(RequestIdStyle::uuid);
+      ctx.endpoint = "http://" + std::string(req.host());
+      stream_.expires_never();
+      BeastWebSocket ws(std::move(stream_), hp.release());
+      try {
+        co_await route.service->handle_websocket(ctx, req, ws);
+      } catch (const std::exception& e) {
+        spdlog::error("{} websocket: {}", route.service->name(), e.what());
+      }
+      if (ws.is_open()) co_await ws.close(1001, "going away");
+      co_return;
+    }
+
+    // Body limits: 413 before reading (and before 100 Continue) when Content-Length says so.
+    uint64_t limit = route.service ? route.service->info().max_body : (64ull << 20);
+    if (auto cl = hp.content_length(); cl && *cl > limit + (limit >> 4) + 65536) {
+      HttpResponse r = early_error(core_, &route, 413, "RequestEntityTooLarge",
+                                   "Request body of " + std::to_string(*cl) + " bytes exceeds the limit of " +
+                                       std::to_string(limit) + " bytes");
+      co_await write_response(r, version, false, head);
+      break;
+    }
+    if (version == 11 && iequals(req.header_or("expect"), "100-continue")) {
+      static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1), tuple_awaitable);
+      if (wec) break;
+    }
+
+    // aws-chunked: decoded as it arrives; chunk signatures verified in strict mode by the dispatcher's
+    // rules (the decoder here only frames; strict verification re-checks the seed signature).
+    std::optional<sigv4::ChunkedDecoder> decoder;
+    auto content_sha = req.header_or("x-amz-content-sha256");
+    bool aws_chunked = content_sha.starts_with("STREAMING-") ||
+                       req.header_or("content-encoding").find("aws-chunked") != std::string_view::npos;
+    if (aws_chunked) {
+      std::optional<sigv4::ChunkSigner> signer;
+      if (cfg.auth == AuthMode::strict && content_sha.starts_with("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+        if (auto a = sigv4::parse_scope(req)) {
+          std::string secret;
+          if (auto* p = core_.identities.find(a->access_key_id)) secret = p->secret_access_key;
+          for (auto& c : cfg.credentials)
+            if (c.access_key_id == a->access_key_id) secret = c.secret_access_key;
+          if (!secret.empty())
+            signer = sigv4::ChunkSigner{sigv4::signing_key(secret, a->date, a->region, a->service), a->amz_date,
+                                        a->scope(), a->signature};
+        }
+      }
+      decoder.emplace(std::move(signer));
+    }
+
+    bool failed = false;
+    std::optional<HttpResponse> early;
+    {
+      http::request_parser<http::buffer_body> bp(std::move(hp));
+      BodySink sink(limit, cfg.spill_threshold, core_.storage.temp_dir(), std::move(decoder));
+      try {
+        while (!bp.is_done()) {
+          bp.get().body().data = buf.data();
+          bp.get().body().size = buf.size();
+          stream_.expires_after(cfg.body_timeout);
+          auto [rec, rn] = co_await http::async_read(stream_, buffer_, bp, tuple_awaitable);
+          if (rec == http::error::need_buffer) rec = {};
+          if (rec) {
+            failed = true;
+            break;
+          }
+          sink.write(std::string_view(buf.data(), buf.size() - bp.get().body().size));
+        }
+        if (!failed) req.body = sink.finish(req);
+      } catch (const TooLarge&) {
+        early = early_error(core_, &route, 413, "RequestEntityTooLarge",
+                            "Request body exceeds the limit of " + std::to_string(limit) + " bytes");
+      } catch (const AwsError& e) {
+        early = early_error(core_, &route, e.status ? e.status : 400, e.code, e.message);
+      }
+    }
+    if (failed) break;
+    if (early) {
+      co_await write_response(*early, version, false, head);
+      break;
+    }
+    if (aws_chunked) {
+      // The payload is now plain bytes: drop the framing from what the service sees.
+      std::string enc;
+      for (auto part : split(req.header_or("content-encoding"), ',')) {
+        part = trim(part);
+        if (part.empty() || part == "aws-chunked") continue;
+        if (!enc.empty()) enc += ",";
+        enc += part;
+      }
+      req.headers.remove("content-encoding");
+      if (!enc.empty()) req.headers.add("content-encoding", enc);
+    }
+    if (route.kind == Route::Kind::none) route = core_.router->route(req, true);
+
+    HttpResponse resp = co_await dispatch(core_, req, route);
+    if (!co_await write_response(resp, version, keep_alive && !core_.stopping, head)) break;
+    if (!keep_alive || core_.stopping) break;
+  }
+  boost::system::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace stratus::server
