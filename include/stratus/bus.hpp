@@ -18,6 +18,7 @@
 namespace stratus {
 
 class Clock;
+class ServiceRegistry;
 
 struct Arn {
   std::string partition, service, region, account, resource;
@@ -62,11 +63,24 @@ class Bus {
 
   size_t in_flight() const { return in_flight_; }
 
+  // Calls operation `op` of `service` in process, as account/region, with an input document
+  // (already valid: no model validation or protocol decoding happens). For pull-style
+  // integrations: Lambda event-source mappings receiving from SQS, reading DynamoDB streams.
+  // Throws the operation's AwsError.
+  boost::asio::awaitable<json::object> call(std::string_view service, std::string_view op, json::object input,
+                                            std::string_view account, std::string_view region);
+  void attach(ServiceRegistry& services, std::string endpoint) {
+    services_ = &services;
+    endpoint_ = std::move(endpoint);
+  }
+
  private:
   boost::asio::awaitable<void> run(Delivery d, Completion on_done);
   Clock& clock_;
   std::unordered_map<std::string, TargetHandler> targets_;
   size_t in_flight_ = 0;
+  ServiceRegistry* services_ = nullptr;
+  std::string endpoint_;
 };
 
 }  // namespace stratus

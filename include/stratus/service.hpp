@@ -81,8 +81,6 @@ struct ServiceInfo {
   std::string query_version;                 // query protocol Version=
   std::string json_error_prefix;             // JSON __type prefix, e.g. "com.amazonaws.dynamodb.v20120810#"
   std::map<std::string, std::string, std::less<>> json_error_types;  // code → full __type where it differs
-  std::string xml_namespace;                 // rest-xml root element namespace
-  bool crc32_header = false;                 // x-amz-crc32 of the body (DynamoDB)
   std::string validation_error_code = "ValidationException";
   bool validate_enums = true;
   bool validate_patterns = false;
@@ -90,7 +88,9 @@ struct ServiceInfo {
   bool handles_cors = false;                 // the service answers CORS itself
   bool fallback = false;                     // receives requests no other rule claimed (S3)
   uint64_t max_body = 32ull << 20;           // 413 above
+  std::string xml_namespace;                 // rest-xml root element namespace
   std::map<std::string, std::string, std::less<>> xml_root_names;  // rest-xml output shape → root element
+  bool crc32_header = false;                 // x-amz-crc32 of the body (DynamoDB)
 };
 
 // What services get from the core at start().
@@ -121,8 +121,9 @@ class Service {
   virtual void start(Env& env) { env_ = &env; }
   virtual void reset() {}
   virtual void stop() {}
-  // "running" etc. for /_stratus/health.
-  virtual std::string health() const { return "running"; }
+  // For /_stratus/health: "running", or "unimplemented" while a service registers no operation.
+  virtual std::string health() const { return handlers_.empty() && !serves_http() ? "unimplemented" : "running"; }
+  virtual bool serves_http() const { return false; }
 
   // Host/path-based claims for requests the generic rules cannot place (data planes, virtual
   // hosts). A claim may normalise the request (e.g. move a virtual-host bucket into the path).

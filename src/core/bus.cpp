@@ -1,5 +1,7 @@
 #include <stratus/bus.hpp>
 #include <stratus/clock.hpp>
+#include <stratus/ids.hpp>
+#include <stratus/service.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -97,6 +99,31 @@ asio::awaitable<void> Bus::run(Delivery d, Completion on_done) {
     }
   }
   if (on_done) on_done(nullptr, &last);
+}
+
+asio::awaitable<json::object> Bus::call(std::string_view service, std::string_view op, json::object input,
+                                       std::string_view account, std::string_view region) {
+  Service* s = services_ ? services_->find(service) : nullptr;
+  if (!s) throw AwsError("ResourceNotFoundException", "Service '" + std::string(service) + "' is not running", 404);
+  const Handler* h = s->handler(op);
+  if (!h) throw AwsError::not_implemented(service, op);
+  RequestContext ctx;
+  ctx.request_id = ids::uuid4();
+  ctx.account_id = std::string(account);
+  ctx.region = std::string(region);
+  ctx.principal_arn = "arn:aws:iam::" + ctx.account_id + ":root";
+  ctx.service = s;
+  ctx.operation = std::string(op);
+  ctx.endpoint = endpoint_;
+  HttpRequest http;
+  http.method = "POST";
+  http.path = "/";
+  const model::Model* m = s->info().models.empty() ? nullptr : model::find_model(s->info().models.front().model);
+  Call c{ctx, std::move(input), Payload{}, http, m ? m->operation(op) : nullptr};
+  Output out;
+  if (h->sync) out = h->sync(c);
+  else out = co_await h->async(c);
+  co_return std::move(out.doc);
 }
 
 }  // namespace stratus

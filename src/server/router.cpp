@@ -63,6 +63,13 @@ Route Router::route(HttpRequest& req, bool with_body) const {
     r.why = "X-Amz-Target '" + std::string(t) + "' names no emulated service";
     return r;
   }
+  // CORS preflights carry no signature or target: those for API calls (an X-Amz-Target or
+  // SigV4 header requested, or the service root) are answered by the core; the rest (S3 paths,
+  // data planes with their own CORS rules) go to the service that claims them below.
+  if (req.method == "OPTIONS" && req.header("origin") && req.header("access-control-request-method")) {
+    std::string requested = to_lower(req.header_or("access-control-request-headers"));
+    if (path == "/" || requested.find("x-amz-target") != std::string::npos) return Route{};
+  }
   // 3. Host and path claims of services (virtual hosts, data planes).
   for (auto& s : services_.all()) {
     switch (s->claim(req)) {
@@ -120,6 +127,12 @@ Route Router::route(HttpRequest& req, bool with_body) const {
   if (scope) {
     Route r;
     r.why = "the SigV4 credential scope names service '" + scope->service + "', which Stratus does not emulate";
+    return r;
+  }
+  // An unsigned form POST names its service in the body (Action=...&Version=...): read it first.
+  if (!with_body && req.method == "POST" && is_form(req)) {
+    Route r;
+    r.why = "the form body names no known Action/Version";
     return r;
   }
   // 6. The fallback service (S3 takes unsigned path-style requests).

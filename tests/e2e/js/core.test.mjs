@@ -100,13 +100,6 @@ describe('core (open auth)', () => {
     assert.equal(xml.match(/<RequestId>(.*)<\/RequestId>/)[1], r.headers.get('x-amzn-requestid'));
   });
 
-  test('a request nobody claims gets an error naming what was looked at', async () => {
-    const r = await s.fetch('/some/path', { method: 'POST', body: 'x' });
-    assert.equal(r.status, 400);
-    const body = await r.json();
-    assert.match(body.message, /does not recognise this request/);
-    assert.match(body.message, /\/some\/path/);
-  });
 
   test('CORS: preflight and response headers for browsers', async () => {
     const pre = await s.fetch('/', { method: 'OPTIONS', headers: { Origin: 'http://app.local:3000', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-amz-target' } });
@@ -148,6 +141,26 @@ describe('core (open auth)', () => {
       assert.equal((await res.json()).status, 'ok');
     }
     assert.equal((await as.send(new GetCallerIdentityCommand({}))).Account, '000000000000');
+  });
+});
+
+describe('routing without a fallback service', () => {
+  test('a request nobody claims gets an error naming what was looked at', async () => {
+    // S3 takes unclaimed path-style requests; without it nothing claims this one.
+    const s = await startStratus({ args: ['--services', 'sts'], dataDir: false });
+    try {
+      const r = await s.fetch('/some/path', { method: 'POST', body: 'x' });
+      assert.equal(r.status, 400);
+      const body = await r.json();
+      assert.match(body.__type, /UnrecognizedServiceException/);
+      assert.match(body.message, /does not recognise this request/);
+      assert.match(body.message, /\/some\/path/);
+      const e = await s.fetch('/', { method: 'POST', headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=00' }, body: 'Action=DescribeInstances' });
+      assert.equal(e.status, 400);
+      assert.match(await e.text(), /service 'ec2', which Stratus does not emulate/);
+    } finally {
+      await s.stop();
+    }
   });
 });
 
