@@ -1,0 +1,17 @@
+#pragma once
+// Beast ⇄ stratus::HttpRequest/HttpResponse, shared by the main server's sessions and the
+// standalone listeners (Lambda Runtime API endpoints).
+#include <stratus/http.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+
+namespace stratus::net {
+
+HttpRequest make_request(const boost::beast::http::request_header<>& h, const boost::beast::tcp_stream& stream);
+// Writes `r` (memory, file range or generated stream body); false when the connection failed.
+boost::asio::awaitable<bool> write_response(boost::beast::tcp_stream& stream, HttpResponse& r, unsigned version,
+                                            bool keep_alive, bool head);
+
+}  // namespace stratus::net
