@@ -1,3 +1,5 @@
-// Asio and Beast compiled once for the whole program (BOOST_*_SEPARATE_COMPILATION).
+// Asio (with its SSL layer) and Beast compiled once for the whole program
+// (BOOST_ASIO_SEPARATE_COMPILATION, BOOST_BEAST_SEPARATE_COMPILATION).
 #include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>
 #include <boost/beast/src.hpp>
