@@ -57,6 +57,17 @@ int match_op(const Operation& op, const HttpRequest& req, std::vector<std::pair<
     ++literal_query;
   }
   int score = literal_query * 1000 + literal_segments * 10 + static_cast<int>(op.path.size());
+  // Same template (S3 PutObject/CopyObject/UploadPart/UploadPartCopy): the operation whose
+  // required header and query members the request carries is the one the client meant.
+  if (op.input)
+    for (auto& m : op.input->members) {
+      if (!op.input->is_required(m.name)) continue;
+      bool present;
+      if (m.location == Location::header) present = req.header(to_lower(m.location_name)) != nullptr;
+      else if (m.location == Location::querystring && m.shape->type != Type::map) present = req.query_param(m.location_name) != nullptr;
+      else continue;
+      score += present ? 50 : -500;
+    }
   if (auto* xid = req.query_param("x-id"); xid && *xid == op.name) score += 100000;
   return score;
 }

@@ -14,10 +14,7 @@ void xml_escape(std::string_view s, std::string& out, bool attribute) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) out += "&quot;";
-        else out += '"';
-        break;
+      case '"': out += "&quot;"; break;  // S3 and the query services escape quotes in text too
       case '\r': out += "&#xD;"; break;
       case '\n':
         if (attribute) out += "&#xA;";
