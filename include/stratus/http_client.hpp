@@ -1,5 +1,5 @@
 #pragma once
-// Outgoing HTTP/1.1 (and HTTPS without certificate checks: Stratus talks to local endpoints) for
+// Outgoing HTTP/1.1 (plain http:// — Stratus talks to local endpoints; https:// is refused) for
 // SNS HTTP subscriptions, EventBridge API destinations, API Gateway HTTP integrations and JWKS.
 #include <stratus/http.hpp>
 
@@ -14,7 +14,7 @@ namespace stratus {
 
 struct HttpClientRequest {
   std::string method = "GET";
-  std::string url;                     // http://host[:port]/path?query (https:// too)
+  std::string url;                     // http://host[:port]/path?query
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{30000};  // whole exchange

@@ -3,11 +3,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
 namespace stratus {
@@ -66,7 +64,9 @@ awaitable<HttpClientResponse> http_request(asio::any_io_executor ex, HttpClientR
   asio::ip::tcp::resolver resolver(ex);
   auto [ec, results] = co_await resolver.async_resolve(host, port, tuple_awaitable);
   if (ec) throw HttpClientError("cannot resolve " + host + ": " + ec.message());
-  if (!tls) {
+  if (tls)
+    throw HttpClientError("https:// endpoints are not supported (Stratus delivers to local http:// endpoints): " + r.url);
+  {
     beast::tcp_stream stream(ex);
     stream.expires_after(r.timeout);
     auto [cec, ep] = co_await stream.async_connect(results, tuple_awaitable);
@@ -76,17 +76,6 @@ awaitable<HttpClientResponse> http_request(asio::any_io_executor ex, HttpClientR
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     co_return out;
   }
-  asio::ssl::context ctx(asio::ssl::context::tls_client);
-  ctx.set_verify_mode(asio::ssl::verify_none);
-  beast::ssl_stream<beast::tcp_stream> stream(ex, ctx);
-  SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
-  beast::get_lowest_layer(stream).expires_after(r.timeout);
-  auto [cec, ep] = co_await beast::get_lowest_layer(stream).async_connect(results, tuple_awaitable);
-  if (cec) throw HttpClientError("cannot connect to " + host + ":" + port + ": " + cec.message());
-  auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, tuple_awaitable);
-  if (hec) throw HttpClientError("TLS handshake with " + host + " failed: " + hec.message());
-  auto out = co_await exchange(stream, r, host_header, target);
-  co_return out;
 }
 
 }  // namespace stratus
