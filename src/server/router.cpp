@@ -42,6 +42,15 @@ Route Router::route(HttpRequest& req, bool with_body) const {
   std::string_view path = req.path;
   // 1. Internal endpoints.
   if (path.starts_with("/_stratus/") || path.starts_with("/_localstack/") || path.starts_with("/moto-api/")) {
+    // A service may own /_stratus/<name>/... (SNS's recorded deliveries) through its http claim.
+    if (path.starts_with("/_stratus/"))
+      for (auto& s : services_.all())
+        if (path.substr(10).starts_with(s->name() + "/") && s->claim(req) == Service::Claim::http) {
+          Route r;
+          r.kind = Route::Kind::http;
+          r.service = s.get();
+          return r;
+        }
     Route r;
     r.kind = Route::Kind::internal;
     return r;
