@@ -42,7 +42,10 @@ struct Payload::FileRef {
 Payload Payload::from_file(std::filesystem::path p, uint64_t offset, uint64_t length, bool temporary) {
   Payload pl;
   pl.kind_ = Kind::file;
-  pl.file_ = std::make_shared<FileRef>(FileRef{std::move(p), temporary});
+  // Not make_shared<FileRef>(FileRef{...}): the temporary's destructor would delete the file.
+  pl.file_ = std::make_shared<FileRef>();
+  pl.file_->path = std::move(p);
+  pl.file_->temporary = temporary;
   pl.offset_ = offset;
   pl.length_ = length;
   return pl;
