@@ -42,16 +42,16 @@ bool matches(const Subscription& s, const SnsService::Message& m) {
 
 }  // namespace
 
-std::string SnsService::sign(const Topic& topic, const Message& m) const {
+std::string SnsService::sign(const Topic& topic, const Message& m) {
   json::object e{{"Type", "Notification"}, {"MessageId", m.message_id}, {"TopicArn", topic.arn}};
   if (!m.subject.empty()) e["Subject"] = m.subject;
   e["Message"] = m.message;
   e["Timestamp"] = iso8601(m.timestamp);
-  return signer_->sign(string_to_sign(e), str_or(topic.attributes, "SignatureVersion", "1"));
+  return signer().sign(string_to_sign(e), str_or(topic.attributes, "SignatureVersion", "1"));
 }
 
 json::object SnsService::envelope(const Topic& topic, const Subscription& s, const Message& m, const std::string& text,
-                                  const std::string& signature, bool lambda_shape) const {
+                                  const std::string& signature, bool lambda_shape) {
   json::object e;
   e["Type"] = "Notification";
   e["MessageId"] = m.message_id;
@@ -63,7 +63,7 @@ json::object SnsService::envelope(const Topic& topic, const Subscription& s, con
   e["Timestamp"] = iso8601(m.timestamp);
   e["SignatureVersion"] = std::string(str_or(topic.attributes, "SignatureVersion", "1"));
   e["Signature"] = signature;
-  std::string cert_url = m.endpoint + "/" + signer_->cert_file_name();
+  std::string cert_url = m.endpoint + "/" + signer().cert_file_name();
   e[lambda_shape ? "SigningCertUrl" : "SigningCertURL"] = cert_url;
   e[lambda_shape ? "UnsubscribeUrl" : "UnsubscribeURL"] = unsubscribe_url(m.endpoint, s.arn);
   if (!m.attributes.empty() || lambda_shape) e["MessageAttributes"] = envelope_attributes(m.attributes);
@@ -202,8 +202,8 @@ void SnsService::send_confirmation(const Topic& topic, const Subscription& s, st
   e["SubscribeURL"] = subscribe_url;
   e["Timestamp"] = iso8601(m.timestamp);
   e["SignatureVersion"] = std::string(str_or(topic.attributes, "SignatureVersion", "1"));
-  e["Signature"] = signer_->sign(string_to_sign(e), str_or(topic.attributes, "SignatureVersion", "1"));
-  e["SigningCertURL"] = std::string(endpoint_url) + "/" + signer_->cert_file_name();
+  e["Signature"] = signer().sign(string_to_sign(e), str_or(topic.attributes, "SignatureVersion", "1"));
+  e["SigningCertURL"] = std::string(endpoint_url) + "/" + signer().cert_file_name();
   std::string body = pretty_json(e);
   if (s.protocol == "http" || s.protocol == "https") {
     Headers h;

@@ -63,12 +63,12 @@ boost::asio::awaitable<HttpResponse> SnsService::handle_http(RequestContext& ctx
   std::string_view path = req.path;
   if (path.starts_with("/SimpleNotificationService-")) {
     HttpResponse r;
-    if (path.substr(1) != signer_->cert_file_name()) {
+    if (path.substr(1) != signer().cert_file_name()) {
       r.status = 404;
       co_return r;
     }
     r.headers.add("Content-Type", "application/x-pem-file");
-    r.body = Payload(signer_->cert_pem());
+    r.body = Payload(signer().cert_pem());
     co_return r;
   }
   const std::string account = query_or(req, "accountId").empty() ? query_or(req, "account") : query_or(req, "accountId");

@@ -70,16 +70,22 @@ SnsService::~SnsService() = default;
 void SnsService::start(Env& env) {
   Service::start(env);
   store_ = std::make_unique<Store>(env.storage.database("sns"));
-  // One signing key per data dir, so subscribers that cached the certificate keep verifying.
-  if (auto key = store_->signing_key()) signer_ = std::make_unique<Signer>(key->first, key->second);
-  else signer_ = std::make_unique<Signer>("", "");
-  store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
   env.bus.register_target("sns", [this](const Delivery& d) { return deliver_from_bus(d); });
 }
 
 void SnsService::reset() {
   store_->wipe();
-  store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
+  if (signer_) store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
+}
+
+Signer& SnsService::signer() {
+  if (!signer_) {
+    // One signing key per data dir, so subscribers that cached the certificate keep verifying.
+    if (auto key = store_->signing_key()) signer_ = std::make_unique<Signer>(key->first, key->second);
+    else signer_ = std::make_unique<Signer>("", "");
+    store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
+  }
+  return *signer_;
 }
 
 void SnsService::stop() { stopping_ = true; }

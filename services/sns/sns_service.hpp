@@ -104,8 +104,10 @@ class SnsService final : public Service {
   void record(const Subscription* s, std::string_view protocol, std::string_view endpoint, std::string_view topic_arn,
               const Message& m, std::string_view text, std::string_view kind);
   json::object envelope(const Topic& topic, const Subscription& s, const Message& m, const std::string& text,
-                         const std::string& signature, bool lambda_shape) const;
-  std::string sign(const Topic& topic, const Message& m) const;
+                         const std::string& signature, bool lambda_shape);
+  std::string sign(const Topic& topic, const Message& m);
+  // The signing key, loaded or generated on first use (start-up stays free of RSA work).
+  Signer& signer();
   // Subscription (un)confirmation messages to http/https endpoints and email logs.
   void send_confirmation(const Topic& topic, const Subscription& s, std::string_view endpoint_url,
                          std::string_view type);
