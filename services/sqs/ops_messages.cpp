@@ -257,7 +257,11 @@ SqsService::SendRequest SqsService::resend_request(const StoredMessage& m) {
 // ---- receive ----
 
 void SqsService::expire(Queue& q) {
-  store_->expire(q.id, now_ms() - q.config.message_retention_period * 1000);
+  // At most once a (service clock) second per queue: retention is measured in minutes.
+  const int64_t now = now_ms();
+  if (q.expired_check_ms && now - q.expired_check_ms < 1000) return;
+  q.expired_check_ms = now;
+  store_->expire(q.id, now - q.config.message_retention_period * 1000);
 }
 
 void SqsService::dead_letter(Queue& q, StoredMessage& m) {
@@ -276,7 +280,7 @@ void SqsService::dead_letter(Queue& q, StoredMessage& m) {
         std::to_string(18000000000000000000ULL + static_cast<uint64_t>(++dlq->next_sequence) * 256ULL);
     store_->save(*dlq);
   }
-  store_->erase(m.row);
+  store_->erase(m.row, q.id);
   store_->insert(moved);
   wake(dlq->id);
 }
@@ -465,6 +469,7 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
     int64_t until = deadline;
     if (auto next = store_->next_visibility_change(qid, now)) until = std::min(until, *next);
     co_await event_for(qid).wait_until(Clock::time_point(std::chrono::milliseconds(until)));
+    if (env().clock.stopped()) break;  // shutting down: answer now with what we have
   }
   json::object out;
   if (!messages.empty()) out["Messages"] = std::move(messages);
@@ -477,15 +482,19 @@ void SqsService::delete_by_receipt(Queue& q, const std::string& handle) {
   auto r = decode_receipt(handle);
   if (!r || r->queue_arn != q.arn()) throw err::receipt_handle_invalid(handle);
   if (r->queue_id != q.id) return;  // a message of an earlier queue of this name: gone
+  // Standard queues delete with any handle the message was received with (one statement, the hot
+  // path); an already deleted message is a success, as AWS answers.
+  if (!q.fifo()) {
+    store_->erase(r->message_row, q.id);
+    return;
+  }
   auto m = store_->get(r->message_row);
   if (!m || m->queue_id != q.id) return;  // already deleted: AWS answers success
-  if (q.fifo()) {
-    if (m->nonce != r->nonce || m->visible_ms <= now_ms())
-      throw err::invalid_parameter(handle, "ReceiptHandle", "The receipt handle has expired.");
-  }
-  store_->erase(m->row);
+  if (m->nonce != r->nonce || m->visible_ms <= now_ms())
+    throw err::invalid_parameter(handle, "ReceiptHandle", "The receipt handle has expired.");
+  store_->erase(m->row, q.id);
   // Deleting unlocks the message's group for other receivers.
-  if (q.fifo()) wake(q.id);
+  wake(q.id);
 }
 
 Output SqsService::delete_message(Call& c) {

@@ -256,7 +256,9 @@ void Store::set_visible(int64_t row, int64_t visible_ms) {
   db_.run("UPDATE messages SET visible_ms = ? WHERE id = ?", visible_ms, row);
 }
 
-bool Store::erase(int64_t row) { return db_.run("DELETE FROM messages WHERE id = ?", row) > 0; }
+bool Store::erase(int64_t row, int64_t queue_id) {
+  return db_.run("DELETE FROM messages WHERE id = ? AND queue_id = ?", row, queue_id) > 0;
+}
 
 int64_t Store::purge(int64_t queue_id) { return db_.run("DELETE FROM messages WHERE queue_id = ?", queue_id); }
 

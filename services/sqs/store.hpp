@@ -23,6 +23,7 @@ struct Queue {
   int64_t created_ms = 0, modified_ms = 0;
   std::optional<int64_t> purged_ms;
   int64_t next_sequence = 0;
+  int64_t expired_check_ms = 0;  // last retention sweep (not stored)
 
   std::string arn() const { return "arn:aws:sqs:" + region + ":" + account + ":" + name; }
   bool fifo() const { return config.fifo; }
@@ -85,7 +86,7 @@ class Store {
   std::vector<std::string> locked_groups(int64_t queue_id, int64_t now_ms);
   void mark_received(const StoredMessage& m);  // visible_ms, receive_count, first/last receive, nonce
   void set_visible(int64_t row, int64_t visible_ms);
-  bool erase(int64_t row);
+  bool erase(int64_t row, int64_t queue_id);
   int64_t purge(int64_t queue_id);
   int64_t expire(int64_t queue_id, int64_t sent_before_ms);
   MessageCounts counts(int64_t queue_id, int64_t now_ms);
