@@ -422,19 +422,16 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
       auto tx = store_->db().transaction();
       if (q->fifo()) {
         // Messages of one group in order, a group at a time; groups with a message in flight wait.
-        auto locked_list = store_->locked_groups(qid, now);
-        std::set<std::string> locked(locked_list.begin(), locked_list.end());
-        auto candidates = store_->visible(qid, now, 1000, true);
+        auto candidates = store_->visible_unlocked(qid, now, 1000);
         std::vector<std::string> order;
         std::set<std::string> seen;
-        for (auto& m : candidates) {
-          const std::string& g = m.group_id.value_or("");
-          if (!locked.count(g) && seen.insert(g).second) order.push_back(g);
-        }
+        for (auto& [row, group] : candidates)
+          if (seen.insert(group).second) order.push_back(group);
         for (auto& g : order) {
-          for (auto& m : candidates) {
+          for (auto& [row, group] : candidates) {
             if (static_cast<int>(taken.size()) >= o.max) break;
-            if (m.group_id.value_or("") == g) take(m);
+            if (group != g) continue;
+            if (auto m = store_->get(row)) take(*m);
           }
           if (static_cast<int>(taken.size()) >= o.max) break;
         }
@@ -468,8 +465,10 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
     // Park until a send wakes us, a delayed or in-flight message becomes visible, or the poll ends.
     int64_t until = deadline;
     if (auto next = store_->next_visibility_change(qid, now)) until = std::min(until, *next);
-    co_await event_for(qid).wait_until(Clock::time_point(std::chrono::milliseconds(until)));
-    if (env().clock.stopped()) break;  // shutting down: answer now with what we have
+    bool notified = co_await event_for(qid).wait_until(Clock::time_point(std::chrono::milliseconds(until)));
+    // Neither woken nor at the deadline: the clock shut down (or the wait was cancelled) — answer
+    // now with what we have instead of waiting again.
+    if (!notified && now_ms() < until) break;
   }
   json::object out;
   if (!messages.empty()) out["Messages"] = std::move(messages);

@@ -237,12 +237,15 @@ std::vector<StoredMessage> Store::visible(int64_t queue_id, int64_t now_ms, int 
   return out;
 }
 
-std::vector<std::string> Store::locked_groups(int64_t queue_id, int64_t now_ms) {
-  std::vector<std::string> out;
-  auto c = db_.query("SELECT DISTINCT group_id FROM messages WHERE queue_id = ? AND visible_ms > ? AND receive_count > 0 "
-                     "AND group_id IS NOT NULL",
-                     queue_id, now_ms);
-  while (c.next()) out.push_back(c.str(0));
+std::vector<std::pair<int64_t, std::string>> Store::visible_unlocked(int64_t queue_id, int64_t now_ms, int limit) {
+  // Visible messages in enqueue order (ids and groups only), skipping groups with a message in flight.
+  static const std::string sql =
+      "SELECT id, group_id FROM messages WHERE queue_id = ?1 AND visible_ms <= ?2 AND (group_id IS NULL OR group_id "
+      "NOT IN (SELECT group_id FROM messages WHERE queue_id = ?1 AND visible_ms > ?2 AND receive_count > 0 AND "
+      "group_id IS NOT NULL)) ORDER BY id LIMIT ?3";
+  std::vector<std::pair<int64_t, std::string>> out;
+  auto c = db_.query(sql, queue_id, now_ms, static_cast<int64_t>(limit));
+  while (c.next()) out.emplace_back(c.i64(0), c.is_null(1) ? std::string() : c.str(1));
   return out;
 }
 

@@ -82,8 +82,8 @@ class Store {
   std::optional<StoredMessage> get(int64_t row);
   // Messages visible at `now_ms`, oldest visibility first (standard) or enqueue order (FIFO).
   std::vector<StoredMessage> visible(int64_t queue_id, int64_t now_ms, int limit, bool enqueue_order);
-  // Message groups of a FIFO queue that have a message in flight.
-  std::vector<std::string> locked_groups(int64_t queue_id, int64_t now_ms);
+  // FIFO: (row, group) of visible messages of groups without a message in flight, in enqueue order.
+  std::vector<std::pair<int64_t, std::string>> visible_unlocked(int64_t queue_id, int64_t now_ms, int limit);
   void mark_received(const StoredMessage& m);  // visible_ms, receive_count, first/last receive, nonce
   void set_visible(int64_t row, int64_t visible_ms);
   bool erase(int64_t row, int64_t queue_id);
