@@ -30,12 +30,12 @@ end
 
 response = function(status, hdrs, body)
   if status ~= 200 then return end
-  if body:find('"Successful":%[') and body:find('"MD5OfMessageBody"') then
+  if body:find('"Successful"%s*:%s*%[') and body:find('"MD5OfMessageBody"') then
     pending = req("ReceiveMessage", receive_body)
   elseif body:find('"Messages"') then
     local del = {}
     local i = 0
-    for handle in body:gmatch('"ReceiptHandle":"([^"]+)"') do
+    for handle in body:gmatch('"ReceiptHandle"%s*:%s*"([^"]+)"') do
       i = i + 1
       del[#del + 1] = string.format('{"Id":"d%d","ReceiptHandle":"%s"}', i, handle)
     end
