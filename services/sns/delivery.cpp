@@ -16,6 +16,8 @@
 #include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace stratus::sns {
 
 namespace {
@@ -32,6 +34,31 @@ std::string dead_letter_arn(const Subscription& s) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   return !ec && v.is_object() ? std::string(str_or(v.as_object(), "deadLetterTargetArn")) : std::string();
+}
+
+// HTTP retries: the subscription's DeliveryPolicy, else the topic's "http" default, else AWS's
+// default (3 retries, 20 s apart). https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html
+struct HttpRetry {
+  int attempts = 4;
+  int delay_seconds = 20;
+};
+HttpRetry http_retry(const Topic& topic, const Subscription& s) {
+  HttpRetry r;
+  auto apply = [&](const json::object* policy) {
+    if (!policy) return;
+    if (auto n = opt_int(*policy, "numRetries")) r.attempts = static_cast<int>(std::clamp<int64_t>(*n, 0, 100)) + 1;
+    if (auto d = opt_int(*policy, "minDelayTarget")) r.delay_seconds = static_cast<int>(std::clamp<int64_t>(*d, 1, 3600));
+  };
+  auto parse = [](std::string_view text) {
+    boost::system::error_code ec;
+    json::value v = text.empty() ? json::value() : json::parse(text, ec);
+    return !ec && v.is_object() ? v.as_object() : json::object();
+  };
+  json::object tp = parse(str_or(topic.attributes, "DeliveryPolicy"));
+  if (auto* http = opt_obj(tp, "http")) apply(opt_obj(*http, "defaultHealthyRetryPolicy"));
+  json::object sp = parse(str_or(s.attributes, "DeliveryPolicy"));
+  apply(opt_obj(sp, "healthyRetryPolicy"));
+  return r;
 }
 
 bool matches(const Subscription& s, const SnsService::Message& m) {
@@ -134,7 +161,10 @@ void SnsService::deliver(const Topic& topic, const Subscription& s, const Messag
     } else {
       body = pretty_json(envelope(topic, s, m, text, signature, false));
     }
-    boost::asio::co_spawn(env().io, http_post(s.endpoint, std::move(body), std::move(h), dead_letter_arn(s), topic.arn, 4),
+    HttpRetry retry = http_retry(topic, s);
+    boost::asio::co_spawn(env().io,
+                          http_post(s.endpoint, std::move(body), std::move(h), dead_letter_arn(s), topic.arn,
+                                    retry.attempts, retry.delay_seconds),
                           boost::asio::detached);
     return;
   }
@@ -213,7 +243,7 @@ void SnsService::send_confirmation(const Topic& topic, const Subscription& s, st
     if (type != "SubscriptionConfirmation") h.add("x-amz-sns-subscription-arn", s.arn);
     h.add("Content-Type", "text/plain; charset=UTF-8");
     h.add("User-Agent", "Amazon Simple Notification Service Agent");
-    boost::asio::co_spawn(env().io, http_post(s.endpoint, std::move(body), std::move(h), "", topic.arn, 3),
+    boost::asio::co_spawn(env().io, http_post(s.endpoint, std::move(body), std::move(h), "", topic.arn, 4, 20),
                           boost::asio::detached);
   } else {
     // Email confirmations are recorded with the SubscribeURL a user would click.
@@ -223,7 +253,8 @@ void SnsService::send_confirmation(const Topic& topic, const Subscription& s, st
 }
 
 boost::asio::awaitable<void> SnsService::http_post(std::string url, std::string body, Headers headers,
-                                                   std::string dlq_arn, std::string topic_arn, int attempts) {
+                                                   std::string dlq_arn, std::string topic_arn, int attempts,
+                                                   int delay_seconds) {
   for (int attempt = 1; attempt <= attempts && !stopping_; ++attempt) {
     int status = 0;
     try {
@@ -241,8 +272,8 @@ boost::asio::awaitable<void> SnsService::http_post(std::string url, std::string 
     }
     // 4xx other than 429 are permanent: AWS does not retry them.
     if (status >= 400 && status < 500 && status != 429) break;
-    // The default delivery policy: linear retries 20 seconds apart (on the service clock).
-    if (attempt < attempts && !co_await env().clock.sleep_for(std::chrono::seconds(20))) co_return;
+    // Linear retries (on the service clock, so tests can move it).
+    if (attempt < attempts && !co_await env().clock.sleep_for(std::chrono::seconds(delay_seconds))) co_return;
   }
   if (!dlq_arn.empty()) {
     Delivery d;

@@ -112,7 +112,7 @@ class SnsService final : public Service {
   void send_confirmation(const Topic& topic, const Subscription& s, std::string_view endpoint_url,
                          std::string_view type);
   boost::asio::awaitable<void> http_post(std::string url, std::string body, Headers headers, std::string dlq_arn,
-                                         std::string topic_arn, int attempts);
+                                         std::string topic_arn, int attempts, int delay_seconds);
   // Bus target "sns": Publish from other services (S3/EventBridge/CloudWatch alarms ...).
   boost::asio::awaitable<json::value> deliver_from_bus(const Delivery& d);
 

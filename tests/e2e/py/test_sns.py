@@ -360,6 +360,52 @@ class Subscriptions(SnsTestCase):
             self.assertEqual(note["Subject"], "s")
         finally:
             server.shutdown()
+            server.server_close()
+
+    def test_http_retries_then_dead_letter_queue(self):
+        attempts = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                attempts.append(body)
+                # Confirmations succeed; notifications fail with a server error.
+                self.send_response(200 if body["Type"] == "SubscriptionConfirmation" else 500)
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            arn = self.topic()
+            dlq_url, dlq_arn = self.queue()
+            self.sns.subscribe(TopicArn=arn, Protocol="http", Endpoint="http://127.0.0.1:%d/" % server.server_port)
+            for _ in range(100):
+                if attempts:
+                    break
+                time.sleep(0.05)
+            sub = self.sns.confirm_subscription(TopicArn=arn, Token=attempts[0]["Token"])["SubscriptionArn"]
+            self.sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(
+                {"healthyRetryPolicy": {"numRetries": 1, "minDelayTarget": 5, "maxDelayTarget": 5}}))
+            self.sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RedrivePolicy",
+                                                 AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+            self.sns.publish(TopicArn=arn, Message="flaky")
+            for _ in range(100):
+                if len(attempts) >= 2:
+                    break
+                time.sleep(0.05)
+            self.assertEqual(len(attempts), 2)
+            self.assertEqual(self.sqs.receive_message(QueueUrl=dlq_url).get("Messages"), None)
+            # The retry waits on the service clock: move it past minDelayTarget.
+            self.stratus.advance_clock(6)
+            got = self.receive_all(dlq_url, 1)
+            self.assertEqual(len(attempts), 3)
+            self.assertEqual(json.loads(got[0]["Body"])["Message"], "flaky")
+        finally:
+            server.shutdown()
+            server.server_close()
 
     def test_email_confirmation_and_recorded_deliveries(self):
         arn = self.topic()
