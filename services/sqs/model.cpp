@@ -496,7 +496,7 @@ bool message_attribute_selected(const std::vector<std::string>& requested, std::
 
 std::string encode_receipt(const Receipt& r) {
   std::string raw = std::to_string(r.queue_id) + " " + std::to_string(r.message_row) + " " + std::to_string(r.nonce) +
-                    " " + r.queue_arn;
+                    " " + r.message_id + " " + r.queue_arn;
   return "AQEB" + crypto::base64(raw);
 }
 
@@ -505,7 +505,7 @@ std::optional<Receipt> decode_receipt(std::string_view handle) {
   auto raw = crypto::base64_decode(handle.substr(4));
   if (!raw) return std::nullopt;
   auto parts = split(*raw, ' ');
-  if (parts.size() != 4) return std::nullopt;
+  if (parts.size() != 5) return std::nullopt;
   Receipt r;
   auto q = parse_int(parts[0]);
   auto m = parse_int(parts[1]);
@@ -518,7 +518,8 @@ std::optional<Receipt> decode_receipt(std::string_view handle) {
   r.queue_id = *q;
   r.message_row = *m;
   r.nonce = nonce;
-  r.queue_arn = std::string(parts[3]);
+  r.message_id = std::string(parts[3]);
+  r.queue_arn = std::string(parts[4]);
   return r;
 }
 

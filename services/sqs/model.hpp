@@ -94,10 +94,13 @@ bool message_attribute_selected(const std::vector<std::string>& requested, std::
 
 // ---- receipt handles ----
 
+// A receipt handle names the receive that produced it: the queue, the message (row and id: row ids
+// can be reused after deletes, message ids never are) and the receive's nonce.
 struct Receipt {
   int64_t queue_id = 0;
   int64_t message_row = 0;
   uint64_t nonce = 0;
+  std::string message_id;
   std::string queue_arn;
 };
 std::string encode_receipt(const Receipt& r);

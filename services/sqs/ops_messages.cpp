@@ -280,7 +280,7 @@ void SqsService::dead_letter(Queue& q, StoredMessage& m) {
         std::to_string(18000000000000000000ULL + static_cast<uint64_t>(++dlq->next_sequence) * 256ULL);
     store_->save(*dlq);
   }
-  store_->erase(m.row, q.id);
+  store_->erase(m.row, q.id, m.message_id);
   store_->insert(moved);
   wake(dlq->id);
 }
@@ -306,7 +306,7 @@ namespace {
 
 json::object message_output(const Queue& q, const StoredMessage& m, const ReceiveOptions& o) {
   json::object out{{"MessageId", m.message_id},
-                   {"ReceiptHandle", encode_receipt({q.id, m.row, m.nonce, q.arn()})},
+                   {"ReceiptHandle", encode_receipt({q.id, m.row, m.nonce, m.message_id, q.arn()})},
                    {"MD5OfBody", crypto::md5_hex(m.body)},
                    {"Body", m.body}};
   json::object attrs;
@@ -344,6 +344,7 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
   const auto& in = c.input;
   Queue* q = &queue_for(c);
   const int64_t qid = q->id;
+  const uint64_t incarnation = q->incarnation;
   ReceiveOptions o;
   if (auto* v = find(in, "MaxNumberOfMessages")) {
     int64_t n = int_param(*v);
@@ -375,7 +376,8 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
   json::array messages;
   for (;;) {
     q = store_->find_by_id(qid);
-    if (!q || stopping_) break;
+    // Deleted (or reset) while we waited: the poll ends empty, even if a new queue took the id.
+    if (!q || q->incarnation != incarnation || stopping_) break;
     std::string attempt_key;
     if (q->fifo() && attempt_id) {
       attempt_key = std::to_string(qid) + "\n" + *attempt_id;
@@ -484,14 +486,14 @@ void SqsService::delete_by_receipt(Queue& q, const std::string& handle) {
   // Standard queues delete with any handle the message was received with (one statement, the hot
   // path); an already deleted message is a success, as AWS answers.
   if (!q.fifo()) {
-    store_->erase(r->message_row, q.id);
+    store_->erase(r->message_row, q.id, r->message_id);
     return;
   }
   auto m = store_->get(r->message_row);
-  if (!m || m->queue_id != q.id) return;  // already deleted: AWS answers success
+  if (!m || m->queue_id != q.id || m->message_id != r->message_id) return;  // already deleted: a success
   if (m->nonce != r->nonce || m->visible_ms <= now_ms())
     throw err::invalid_parameter(handle, "ReceiptHandle", "The receipt handle has expired.");
-  store_->erase(m->row, q.id);
+  store_->erase(m->row, q.id, m->message_id);
   // Deleting unlocks the message's group for other receivers.
   wake(q.id);
 }
@@ -530,7 +532,7 @@ void SqsService::change_visibility(Queue& q, const std::string& handle, const js
   auto r = decode_receipt(handle);
   if (!r || r->queue_arn != q.arn()) throw err::receipt_handle_invalid(handle);
   auto m = r->queue_id == q.id ? store_->get(r->message_row) : std::nullopt;
-  if (!m || m->queue_id != q.id)
+  if (!m || m->queue_id != q.id || m->message_id != r->message_id)
     throw err::invalid_parameter(handle, "ReceiptHandle",
                                  "Message does not exist or is not available for visibility timeout change.");
   const int64_t now = now_ms();

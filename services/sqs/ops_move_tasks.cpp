@@ -117,7 +117,7 @@ boost::asio::awaitable<void> SqsService::run_move_task(std::string task_id) {
         if (!target) throw err::queue_does_not_exist(false);
         SendRequest r = resend_request(m);
         enqueue(*target, r);
-        store_->erase(m.row, source->id);
+        store_->erase(m.row, source->id, m.message_id);
         ++moved;
       }
       tx.commit();

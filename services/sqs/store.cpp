@@ -115,6 +115,7 @@ void Store::load() {
     q->modified_ms = c.i64(7);
     q->purged_ms = c.opt_i64(8);
     q->next_sequence = c.i64(9);
+    q->incarnation = ++incarnations_;
     by_id_[q->id] = q.get();
     queues_[key(q->account, q->region, q->name)] = std::move(q);
   }
@@ -157,6 +158,7 @@ Queue& Store::create(Queue q) {
           q.account, q.region, q.name, json::serialize(q.config.to_json()), json::serialize(q.tags), q.created_ms,
           q.modified_ms, q.purged_ms, q.next_sequence);
   q.id = db_.last_insert_rowid();
+  q.incarnation = ++incarnations_;
   auto owned = std::make_unique<Queue>(std::move(q));
   Queue& ref = *owned;
   by_id_[ref.id] = &ref;
@@ -259,8 +261,8 @@ void Store::set_visible(int64_t row, int64_t visible_ms) {
   db_.run("UPDATE messages SET visible_ms = ? WHERE id = ?", visible_ms, row);
 }
 
-bool Store::erase(int64_t row, int64_t queue_id) {
-  return db_.run("DELETE FROM messages WHERE id = ? AND queue_id = ?", row, queue_id) > 0;
+bool Store::erase(int64_t row, int64_t queue_id, std::string_view message_id) {
+  return db_.run("DELETE FROM messages WHERE id = ? AND queue_id = ? AND message_id = ?", row, queue_id, message_id) > 0;
 }
 
 int64_t Store::purge(int64_t queue_id) { return db_.run("DELETE FROM messages WHERE queue_id = ?", queue_id); }

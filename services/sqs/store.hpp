@@ -24,6 +24,7 @@ struct Queue {
   std::optional<int64_t> purged_ms;
   int64_t next_sequence = 0;
   int64_t expired_check_ms = 0;  // last retention sweep (not stored)
+  uint64_t incarnation = 0;      // unique per queue object (ids are reused after deletes and resets)
 
   std::string arn() const { return "arn:aws:sqs:" + region + ":" + account + ":" + name; }
   bool fifo() const { return config.fifo; }
@@ -86,7 +87,7 @@ class Store {
   std::vector<std::pair<int64_t, std::string>> visible_unlocked(int64_t queue_id, int64_t now_ms, int limit);
   void mark_received(const StoredMessage& m);  // visible_ms, receive_count, first/last receive, nonce
   void set_visible(int64_t row, int64_t visible_ms);
-  bool erase(int64_t row, int64_t queue_id);
+  bool erase(int64_t row, int64_t queue_id, std::string_view message_id);
   int64_t purge(int64_t queue_id);
   int64_t expire(int64_t queue_id, int64_t sent_before_ms);
   MessageCounts counts(int64_t queue_id, int64_t now_ms);
@@ -115,6 +116,7 @@ class Store {
   std::unordered_map<std::string, std::unique_ptr<Queue>> queues_;
   std::unordered_map<int64_t, Queue*> by_id_;
   uint64_t dedup_puts_ = 0;
+  uint64_t incarnations_ = 0;
 };
 
 }  // namespace stratus::sqs

@@ -269,6 +269,15 @@ class Messages(SqsTestCase):
         self.sqs.delete_message(QueueUrl=other, ReceiptHandle=h)
         self.sqs.delete_message(QueueUrl=other, ReceiptHandle=h)
 
+    def test_repeated_delete_with_old_handle_leaves_new_messages_alone(self):
+        url = self.queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="first")
+        h = self.sqs.receive_message(QueueUrl=url)["Messages"][0]["ReceiptHandle"]
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=h)
+        self.sqs.send_message(QueueUrl=url, MessageBody="second")
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=h)  # a retried delete: succeeds, deletes nothing
+        self.assertEqual(self.sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"], "second")
+
     def test_delays(self):
         url = self.queue(DelaySeconds=10)
         self.sqs.send_message(QueueUrl=url, MessageBody="queue delay")
@@ -538,6 +547,49 @@ class DeadLetters(SqsTestCase):
         self.assertEqual(self.attrs(src)["ApproximateNumberOfMessages"], "3")
         e = self.error(self.sqs.start_message_move_task, SourceArn=self.arn(src))
         self.assertEqual(e["Error"]["Message"], "Source queue must be configured as a Dead Letter Queue.")
+
+
+class Durability(SqsTestCase):
+    def test_state_survives_kill_9(self):
+        url = self.queue(VisibilityTimeout=300)
+        fifo = self.fifo()
+        self.sqs.send_message(QueueUrl=url, MessageBody="in flight")
+        self.sqs.send_message(QueueUrl=url, MessageBody="waiting", DelaySeconds=0)
+        first = self.sqs.receive_message(QueueUrl=url)["Messages"][0]
+        self.sqs.send_message(QueueUrl=fifo, MessageBody="f", MessageGroupId="g", MessageDeduplicationId="once")
+        self.stratus.kill9()
+        self.stratus.restart()
+        sqs = self.stratus.client("sqs")
+        a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        self.assertEqual((a["ApproximateNumberOfMessages"], a["ApproximateNumberOfMessagesNotVisible"]), ("1", "1"))
+        self.assertEqual(a["VisibilityTimeout"], "300")
+        second = sqs.receive_message(QueueUrl=url)["Messages"][0]
+        self.assertNotEqual(second["MessageId"], first["MessageId"])
+        # Receipt handles from before the restart still work.
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
+        # FIFO deduplication and sequence numbers carry on.
+        again = sqs.send_message(QueueUrl=fifo, MessageBody="f", MessageGroupId="g", MessageDeduplicationId="once")
+        self.assertEqual(len(sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10)["Messages"]), 1)
+        self.assertRegex(again["SequenceNumber"], r"^\d{20}$")
+
+    def test_reset_drops_queues_and_releases_long_polls(self):
+        url = self.queue()
+        result = {}
+
+        def poll():
+            try:
+                result["r"] = self.stratus.client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=20)
+            except ClientError as e:
+                result["e"] = e.response
+
+        th = threading.Thread(target=poll)
+        th.start()
+        time.sleep(0.3)
+        self.stratus.reset()
+        th.join(10)
+        self.assertFalse(th.is_alive(), "a parked poll ends when its queue is reset away")
+        e = self.error(self.sqs.get_queue_url, QueueName=url.rsplit("/", 1)[1])
+        self.assertEqual(e["Error"]["Code"], "AWS.SimpleQueueService.NonExistentQueue")
 
 
 @unittest.skipUnless(cli_available(), "AWS CLI v1 not installed")

@@ -139,7 +139,7 @@ TEST(SqsMessages, SelectionAndIds) {
 }
 
 TEST(SqsHandles, RoundTrip) {
-  Receipt r{7, 12345, 987654321, "arn:aws:sqs:us-east-1:000000000000:q"};
+  Receipt r{7, 12345, 987654321, "0b5f3c1e-1111-4222-8333-944445555666", "arn:aws:sqs:us-east-1:000000000000:q"};
   auto h = encode_receipt(r);
   EXPECT_TRUE(h.starts_with("AQEB"));
   auto d = decode_receipt(h);
@@ -148,6 +148,7 @@ TEST(SqsHandles, RoundTrip) {
   EXPECT_EQ(d->message_row, 12345);
   EXPECT_EQ(d->nonce, 987654321u);
   EXPECT_EQ(d->queue_arn, r.queue_arn);
+  EXPECT_EQ(d->message_id, r.message_id);
   EXPECT_FALSE(decode_receipt("garbage"));
   EXPECT_FALSE(decode_receipt("AQEB!!!"));
   auto t = decode_task_handle(encode_task_handle("id-1", "arn:aws:sqs:us-east-1:000000000000:dlq"));
