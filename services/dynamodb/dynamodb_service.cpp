@@ -1,5 +1,16 @@
 #include "dynamodb_service.hpp"
 
+#include "engine.hpp"
+#include "ops.hpp"
+#include "streams.hpp"
+#include "ttl.hpp"
+
+#include <stratus/clock.hpp>
+#include <stratus/store.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 namespace stratus::dynamodb {
 
 DynamoDbService::DynamoDbService()
@@ -13,7 +24,54 @@ DynamoDbService::DynamoDbService()
           .request_id = RequestIdStyle::dynamodb,
           .max_body = 16ull << 20,
           .crc32_header = true,
-      }) {}
+      }),
+      engine_(std::make_unique<Engine>()) {
+  auto bind = [this](Output (*fn)(Engine&, Call&)) { return [this, fn](Call& c) { return fn(*engine_, c); }; };
+  on("CreateTable", bind(&ops::create_table));
+  on("DescribeTable", bind(&ops::describe_table));
+  on("ListTables", bind(&ops::list_tables));
+  on("DeleteTable", bind(&ops::delete_table));
+  on("UpdateTable", bind(&ops::update_table));
+  on("UpdateTimeToLive", bind(&ops::update_time_to_live));
+  on("DescribeTimeToLive", bind(&ops::describe_time_to_live));
+  on("TagResource", bind(&ops::tag_resource));
+  on("UntagResource", bind(&ops::untag_resource));
+  on("ListTagsOfResource", bind(&ops::list_tags_of_resource));
+  on("DescribeLimits", bind(&ops::describe_limits));
+  on("DescribeEndpoints", bind(&ops::describe_endpoints));
+  on("DescribeContinuousBackups", bind(&ops::describe_continuous_backups));
+  on("UpdateContinuousBackups", bind(&ops::update_continuous_backups));
+  on("PutItem", bind(&ops::put_item));
+  on("GetItem", bind(&ops::get_item));
+  on("UpdateItem", bind(&ops::update_item));
+  on("DeleteItem", bind(&ops::delete_item));
+  on("Query", bind(&ops::query));
+  on("Scan", bind(&ops::scan));
+  on("BatchGetItem", bind(&ops::batch_get_item));
+  on("BatchWriteItem", bind(&ops::batch_write_item));
+  on("TransactWriteItems", bind(&ops::transact_write_items));
+  on("TransactGetItems", bind(&ops::transact_get_items));
+  on("ExecuteStatement", bind(&ops::execute_statement));
+  on("BatchExecuteStatement", bind(&ops::batch_execute_statement));
+  on("ExecuteTransaction", bind(&ops::execute_transaction));
+}
+
+DynamoDbService::~DynamoDbService() = default;
+
+void DynamoDbService::start(Env& env) {
+  Service::start(env);
+  engine_->env = &env;
+  engine_->store = std::make_unique<Store>(env.storage.database("dynamodb"));
+  engine_->store->migrate();
+  engine_->load();
+  boost::asio::co_spawn(env.io, ttl_sweeper(*engine_), boost::asio::detached);
+}
+
+void DynamoDbService::reset() {
+  engine_->store->db().wipe();
+  engine_->store->migrate();
+  engine_->clear();
+}
 
 DynamoDbStreamsService::DynamoDbStreamsService()
     : Service(ServiceInfo{
@@ -25,6 +83,20 @@ DynamoDbStreamsService::DynamoDbStreamsService()
           .json_error_types = {{"ValidationException", "com.amazon.coral.validate#ValidationException"}},
           .request_id = RequestIdStyle::dynamodb,
           .crc32_header = true,
-      }) {}
+      }) {
+  auto bind = [this](Output (*fn)(Engine&, Call&)) { return [this, fn](Call& c) { return fn(engine(), c); }; };
+  on("ListStreams", bind(&streams_ops::list_streams));
+  on("DescribeStream", bind(&streams_ops::describe_stream));
+  on("GetShardIterator", bind(&streams_ops::get_shard_iterator));
+  on("GetRecords", bind(&streams_ops::get_records));
+}
+
+void DynamoDbStreamsService::start(Env& env) { Service::start(env); }
+
+Engine& DynamoDbStreamsService::engine() {
+  if (!ddb_) ddb_ = dynamic_cast<DynamoDbService*>(env().services.find("dynamodb"));
+  if (!ddb_) throw AwsError("ServiceUnavailable", "DynamoDB is not enabled in this Stratus instance", 503, false);
+  return ddb_->engine();
+}
 
 }  // namespace stratus::dynamodb

@@ -1,0 +1,186 @@
+#include "store.hpp"
+
+namespace stratus::dynamodb {
+
+namespace {
+constexpr store::Migration kMigrations[] = {
+    {1, R"sql(
+      CREATE TABLE tables (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        record TEXT NOT NULL,
+        UNIQUE (account, region, name)
+      );
+      CREATE TABLE items (
+        tid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        item BLOB NOT NULL,
+        PRIMARY KEY (tid, h, pk, sk)
+      ) WITHOUT ROWID;
+      CREATE TABLE idx (
+        tid INTEGER NOT NULL,
+        iid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        th INTEGER NOT NULL,
+        tpk BLOB NOT NULL,
+        tsk BLOB NOT NULL,
+        PRIMARY KEY (tid, iid, h, pk, sk, tpk, tsk)
+      ) WITHOUT ROWID;
+      CREATE TABLE ttl (
+        tid INTEGER NOT NULL,
+        h INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        expires INTEGER NOT NULL,
+        PRIMARY KEY (tid, h, pk, sk)
+      ) WITHOUT ROWID;
+      CREATE INDEX ttl_expires ON ttl (expires);
+      CREATE TABLE streams (
+        id INTEGER PRIMARY KEY,
+        arn TEXT NOT NULL UNIQUE,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        view_type TEXT NOT NULL,
+        key_schema TEXT NOT NULL,
+        created REAL NOT NULL,
+        shard_id TEXT NOT NULL,
+        start_seq INTEGER NOT NULL,
+        end_seq INTEGER,
+        enabled INTEGER NOT NULL,
+        disabled_at REAL
+      );
+      CREATE TABLE stream_records (
+        sid INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        created REAL NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (sid, seq)
+      ) WITHOUT ROWID;
+    )sql"},
+};
+}  // namespace
+
+uint32_t partition_hash(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  // final avalanche so similar keys spread over the whole range (Scan segments)
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+json::object parse_item(std::string_view text) {
+  json::parse_options opt;
+  opt.allow_invalid_utf8 = true;
+  opt.max_depth = 128;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec, {}, opt);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.get_object());
+}
+
+std::string serialize_item(const json::object& item) { return json::serialize(item); }
+
+void Store::migrate() {
+  db_.migrate(kMigrations);
+  auto c = db_.query("SELECT COALESCE(MAX(seq), 0) FROM stream_records");
+  seq_ = c.next() ? c.i64(0) : 0;
+}
+
+std::vector<Store::TableRow> Store::load_tables() {
+  std::vector<TableRow> out;
+  auto c = db_.query("SELECT id, account, region, name, record FROM tables");
+  while (c.next()) out.push_back({c.i64(0), c.str(1), c.str(2), c.str(3), c.str(4)});
+  return out;
+}
+
+int64_t Store::insert_table(const std::string& account, const std::string& region, const std::string& name,
+                            const std::string& record) {
+  db_.run("INSERT INTO tables (account, region, name, record) VALUES (?, ?, ?, ?)", account, region, name, record);
+  return db_.last_insert_rowid();
+}
+
+void Store::update_table(int64_t id, const std::string& record) {
+  db_.run("UPDATE tables SET record = ? WHERE id = ?", record, id);
+}
+
+void Store::delete_table(int64_t id) {
+  db_.run("DELETE FROM tables WHERE id = ?", id);
+  db_.run("DELETE FROM items WHERE tid = ?", id);
+  db_.run("DELETE FROM idx WHERE tid = ?", id);
+  db_.run("DELETE FROM ttl WHERE tid = ?", id);
+}
+
+std::optional<std::string> Store::get(int64_t tid, const ItemKey& k) {
+  auto c = db_.query("SELECT item FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?", tid, k.h,
+                     store::Blob{k.pk}, store::Blob{k.sk});
+  if (!c.next()) return std::nullopt;
+  return std::string(c.blob(0));
+}
+
+void Store::put(int64_t tid, const ItemKey& k, std::string_view item) {
+  db_.run("INSERT OR REPLACE INTO items (tid, h, pk, sk, item) VALUES (?, ?, ?, ?, ?)", tid, k.h, store::Blob{k.pk},
+          store::Blob{k.sk}, store::Blob{item});
+}
+
+void Store::del(int64_t tid, const ItemKey& k) {
+  db_.run("DELETE FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?", tid, k.h, store::Blob{k.pk},
+          store::Blob{k.sk});
+}
+
+void Store::idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk) {
+  db_.run("INSERT OR REPLACE INTO idx (tid, iid, h, pk, sk, th, tpk, tsk) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", tid, iid,
+          ik.h, store::Blob{ik.pk}, store::Blob{ik.sk}, tk.h, store::Blob{tk.pk}, store::Blob{tk.sk});
+}
+
+void Store::idx_del(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk) {
+  db_.run("DELETE FROM idx WHERE tid = ? AND iid = ? AND h = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?", tid, iid,
+          ik.h, store::Blob{ik.pk}, store::Blob{ik.sk}, store::Blob{tk.pk}, store::Blob{tk.sk});
+}
+
+void Store::idx_drop(int64_t tid, int64_t iid) { db_.run("DELETE FROM idx WHERE tid = ? AND iid = ?", tid, iid); }
+
+std::pair<int64_t, int64_t> Store::count(int64_t tid) {
+  auto c = db_.query("SELECT COUNT(*), COALESCE(SUM(LENGTH(item)), 0) FROM items WHERE tid = ?", tid);
+  c.next();
+  return {c.i64(0), c.i64(1)};
+}
+
+std::pair<int64_t, int64_t> Store::count_index(int64_t tid, int64_t iid) {
+  auto c = db_.query(
+      "SELECT COUNT(*), COALESCE(SUM(LENGTH(i.item)), 0) FROM idx x JOIN items i ON i.tid = x.tid AND i.h = x.th AND "
+      "i.pk = x.tpk AND i.sk = x.tsk WHERE x.tid = ? AND x.iid = ?",
+      tid, iid);
+  c.next();
+  return {c.i64(0), c.i64(1)};
+}
+
+void Store::ttl_put(int64_t tid, const ItemKey& k, int64_t expires) {
+  db_.run("INSERT OR REPLACE INTO ttl (tid, h, pk, sk, expires) VALUES (?, ?, ?, ?, ?)", tid, k.h, store::Blob{k.pk},
+          store::Blob{k.sk}, expires);
+}
+
+void Store::ttl_del(int64_t tid, const ItemKey& k) {
+  db_.run("DELETE FROM ttl WHERE tid = ? AND h = ? AND pk = ? AND sk = ?", tid, k.h, store::Blob{k.pk},
+          store::Blob{k.sk});
+}
+
+void Store::ttl_drop(int64_t tid) { db_.run("DELETE FROM ttl WHERE tid = ?", tid); }
+
+int64_t Store::next_sequence() { return ++seq_; }
+
+}  // namespace stratus::dynamodb

@@ -1,0 +1,74 @@
+#pragma once
+// SQLite schema and queries of DynamoDB. Items are keyed by (table id, hash of the partition key,
+// partition key bytes, sort key bytes): key bytes sort like DynamoDB (attr.hpp), so a Query is an
+// index range scan, and the hash prefix spreads partitions for Scan segments like AWS's order.
+// Secondary-index rows hold only keys and are joined to the item on read.
+#include <stratus/json.hpp>
+#include <stratus/store.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stratus::dynamodb {
+
+struct ItemKey {
+  int64_t h = 0;
+  std::string pk, sk;
+};
+
+uint32_t partition_hash(std::string_view pk_bytes);
+
+// One row read by a range scan.
+struct Row {
+  int64_t h;
+  std::string pk, sk;       // keys of the row (index keys for index scans)
+  std::string tpk, tsk;     // table keys for index rows
+  int64_t th = 0;
+  std::string item;         // serialised item
+};
+
+json::object parse_item(std::string_view text);
+std::string serialize_item(const json::object& item);
+
+class Store {
+ public:
+  explicit Store(store::Database& db) : db_(db) {}
+  void migrate();
+  store::Database& db() { return db_; }
+
+  // tables: (id, account, region, name, record)
+  struct TableRow {
+    int64_t id;
+    std::string account, region, name, record;
+  };
+  std::vector<TableRow> load_tables();
+  int64_t insert_table(const std::string& account, const std::string& region, const std::string& name,
+                       const std::string& record);
+  void update_table(int64_t id, const std::string& record);
+  void delete_table(int64_t id);
+
+  std::optional<std::string> get(int64_t tid, const ItemKey& k);
+  void put(int64_t tid, const ItemKey& k, std::string_view item);
+  void del(int64_t tid, const ItemKey& k);
+  void idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk);
+  void idx_del(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk);
+  void idx_drop(int64_t tid, int64_t iid);
+  std::pair<int64_t, int64_t> count(int64_t tid);  // items, bytes
+  std::pair<int64_t, int64_t> count_index(int64_t tid, int64_t iid);
+
+  // TTL bookkeeping
+  void ttl_put(int64_t tid, const ItemKey& k, int64_t expires);
+  void ttl_del(int64_t tid, const ItemKey& k);
+  void ttl_drop(int64_t tid);
+
+  // Streams
+  int64_t next_sequence();
+  int64_t current_sequence() const { return seq_; }
+
+ private:
+  store::Database& db_;
+  int64_t seq_ = 0;
+};
+
+}  // namespace stratus::dynamodb
