@@ -75,11 +75,12 @@ TEST(DynamoExpressions, SyntaxErrors) {
 }
 
 TEST(DynamoExpressions, Updates) {
-  auto r = update("SET a = a + :one, l = list_append(l, :l) REMOVE r, l[0] ADD s :ss, n :one DELETE d :ds",
-                  R"({"a":{"N":"1"},"l":{"L":[{"N":"1"},{"N":"2"}]},"r":{"S":"x"},"s":{"SS":["a"]},"d":{"SS":["x","y"]}})",
+  auto r = update("SET a = a + :one, l = list_append(l, :l) REMOVE r, k[0], k[2] ADD s :ss, n :one DELETE d :ds",
+                  R"({"a":{"N":"1"},"l":{"L":[{"N":"1"},{"N":"2"}]},"k":{"L":[{"N":"0"},{"N":"1"},{"N":"2"}]},"r":{"S":"x"},"s":{"SS":["a"]},"d":{"SS":["x","y"]}})",
                   R"({":one":{"N":"1"},":l":{"L":[{"N":"3"}]},":ss":{"SS":["b","a"]},":ds":{"SS":["x"]}})");
   EXPECT_EQ(json::serialize(r.at("a")), R"({"N":"2"})");
-  EXPECT_EQ(json::serialize(r.at("l")), R"({"L":[{"N":"2"},{"N":"3"}]})");
+  EXPECT_EQ(json::serialize(r.at("l")), R"({"L":[{"N":"1"},{"N":"2"},{"N":"3"}]})");
+  EXPECT_EQ(json::serialize(r.at("k")), R"({"L":[{"N":"1"}]})");
   EXPECT_FALSE(r.contains("r"));
   EXPECT_EQ(json::serialize(r.at("s")), R"({"SS":["a","b"]})");
   EXPECT_EQ(json::serialize(r.at("n")), R"({"N":"1"})");
