@@ -139,7 +139,8 @@ void Store::load() {
     while (c.next()) {
       Topic t{c.str(0), c.str(1), c.str(2), c.str(3), c.i64(4) != 0, parse_object(c.text(5)), parse_object(c.text(6)),
               c.str(7), c.i64(8)};
-      topics_[t.arn] = std::make_unique<Topic>(std::move(t));
+      std::string key = t.arn;  // not topics_[t.arn] = ...(std::move(t)): the right side runs first
+      topics_[key] = std::make_unique<Topic>(std::move(t));
     }
   }
   {
@@ -148,20 +149,23 @@ void Store::load() {
       Subscription s{c.str(0), c.str(1), c.str(2), c.str(3), c.str(4), c.str(5), parse_object(c.text(6)), c.i64(7) != 0,
                      c.str(8), nullptr};
       refresh_filter(s);
-      subs_[s.arn] = std::make_unique<Subscription>(std::move(s));
+      std::string key = s.arn;
+      subs_[key] = std::make_unique<Subscription>(std::move(s));
     }
   }
   {
     auto c = db_.query("SELECT arn, account, region, name, platform, attributes FROM platform_apps");
     while (c.next()) {
       PlatformApp a{c.str(0), c.str(1), c.str(2), c.str(3), c.str(4), parse_object(c.text(5))};
-      apps_[a.arn] = std::make_unique<PlatformApp>(std::move(a));
+      std::string key = a.arn;
+      apps_[key] = std::make_unique<PlatformApp>(std::move(a));
     }
   }
   auto c = db_.query("SELECT arn, app_arn, account, region, attributes FROM platform_endpoints");
   while (c.next()) {
     PlatformEndpoint e{c.str(0), c.str(1), c.str(2), c.str(3), parse_object(c.text(4))};
-    endpoints_[e.arn] = std::make_unique<PlatformEndpoint>(std::move(e));
+    std::string key = e.arn;
+    endpoints_[key] = std::make_unique<PlatformEndpoint>(std::move(e));
   }
 }
 

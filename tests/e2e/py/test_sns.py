@@ -434,6 +434,33 @@ class Subscriptions(SnsTestCase):
         self.assertEqual(self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"], [])
 
 
+class Durability(SnsTestCase):
+    def test_topics_subscriptions_and_signing_key_survive_restart(self):
+        arn = self.topic()
+        url, qarn = self.queue()
+        self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn,
+                           Attributes={"FilterPolicy": json.dumps({"k": ["v"]})})
+        self.sns.publish(TopicArn=arn, Message="before", MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+        cert_before = json.loads(self.receive_all(url, 1)[0]["Body"])["SigningCertURL"]
+        self.stratus.kill9()
+        self.stratus.restart()
+        sns, sqs = self.stratus.client("sns"), self.stratus.client("sqs")
+        self.assertEqual(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["SubscriptionsConfirmed"], "1")
+        sns.publish(TopicArn=arn, Message="filtered out", MessageAttributes={"k": {"DataType": "String", "StringValue": "x"}})
+        sns.publish(TopicArn=arn, Message="after", MessageAttributes={"k": {"DataType": "String", "StringValue": "v"}})
+        url = sqs.get_queue_url(QueueName=qarn.rsplit(":", 1)[1])["QueueUrl"]
+        got = []
+        for _ in range(20):
+            got += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if got:
+                break
+            time.sleep(0.05)
+        env = json.loads(got[0]["Body"])
+        self.assertEqual([json.loads(m["Body"])["Message"] for m in got], ["after"])
+        # Same certificate name on the (new) port: the key was kept in the data dir.
+        self.assertEqual(env["SigningCertURL"].rsplit("/", 1)[1], cert_before.rsplit("/", 1)[1])
+
+
 class SmsAndPush(SnsTestCase):
     def test_sms(self):
         phone = "+1555%07d" % (uuid.uuid4().int % 10000000)
