@@ -57,6 +57,7 @@ struct WriteOp {
   std::vector<UpdateAction> updates;
   std::unique_ptr<ExprParser> parser;
   std::string return_on_failure;  // ReturnValuesOnConditionCheckFailure
+  bool blind = false;             // nothing needs the old item: write without reading it
   // results
   std::optional<json::object> old_item, new_item;
 };

@@ -100,7 +100,7 @@ Output batch_write_item(Engine& e, Call& c) {
       ops.push_back(std::move(w));
     }
   }
-  auto tx = e.store->db().transaction();
+  auto tx = e.store->transaction();
   for (auto& w : ops) {
     evaluate_write(e, w);
     commit_write(e, w);

@@ -61,7 +61,7 @@ void prepare_write(Engine& e, const RequestContext& ctx, WriteOp& w, json::objec
 
 bool evaluate_write(Engine& e, WriteOp& w, bool no_throw) {
   Table& t = *w.table;
-  w.old_item = e.get(t, w.key);
+  if (!w.blind) w.old_item = e.get(t, w.key);
   if (w.condition) {
     static const json::object kEmpty;
     if (!evaluate(*w.condition, w.old_item ? *w.old_item : kEmpty)) {
@@ -72,7 +72,7 @@ bool evaluate_write(Engine& e, WriteOp& w, bool no_throw) {
     }
   }
   switch (w.kind) {
-    case WriteOp::Kind::put: w.new_item = *w.item; break;
+    case WriteOp::Kind::put: w.new_item = std::move(*w.item); break;
     case WriteOp::Kind::del: w.new_item.reset(); break;
     case WriteOp::Kind::check: w.new_item = w.old_item; break;
     case WriteOp::Kind::update: {
@@ -89,6 +89,11 @@ bool evaluate_write(Engine& e, WriteOp& w, bool no_throw) {
 
 void commit_write(Engine& e, WriteOp& w) {
   if (w.kind == WriteOp::Kind::check) return;
+  if (w.blind) {
+    if (w.new_item) e.store->put(w.table->id, w.key, serialize_item(*w.new_item));
+    else e.store->del(w.table->id, w.key);
+    return;
+  }
   if (w.kind == WriteOp::Kind::del && !w.old_item) return;
   e.write(*w.table, w.key, w.old_item ? &*w.old_item : nullptr, w.new_item ? &*w.new_item : nullptr);
 }
@@ -128,6 +133,14 @@ void add_common_outputs(json::object& out, const json::object& in, const Table& 
   }
 }
 
+// True when nothing about a PutItem/DeleteItem needs the item it replaces.
+bool can_write_blind(const json::object& in, const WriteOp& w) {
+  const Table& t = *w.table;
+  return !w.condition && t.indexes.empty() && !t.stream_enabled && !t.ttl_enabled &&
+         str_or(in, "ReturnValues", "NONE") == "NONE" && str_or(in, "ReturnConsumedCapacity", "NONE") == "NONE" &&
+         str_or(in, "ReturnItemCollectionMetrics", "NONE") == "NONE";
+}
+
 void check_return_values(const json::object& in, bool update) {
   auto rv = str_or(in, "ReturnValues", "NONE");
   if (!update && rv != "NONE" && rv != "ALL_OLD") throw validation("Return values set to invalid value");
@@ -141,10 +154,12 @@ Output put_item(Engine& e, Call& c) {
   WriteOp w;
   w.kind = WriteOp::Kind::put;
   prepare_write(e, c.ctx, w, in, true);
+  w.blind = can_write_blind(in, w);
   evaluate_write(e, w);
-  auto& db = e.store->db();
-  {
-    auto tx = db.transaction();
+  if (w.blind) {
+    commit_write(e, w);
+  } else {
+    auto tx = e.store->transaction();
     commit_write(e, w);
     tx.commit();
   }
@@ -160,9 +175,10 @@ Output delete_item(Engine& e, Call& c) {
   WriteOp w;
   w.kind = WriteOp::Kind::del;
   prepare_write(e, c.ctx, w, in, true);
+  w.blind = can_write_blind(in, w);
   evaluate_write(e, w);
   {
-    auto tx = e.store->db().transaction();
+    auto tx = e.store->transaction();
     commit_write(e, w);
     tx.commit();
   }
@@ -179,7 +195,7 @@ Output update_item(Engine& e, Call& c) {
   prepare_write(e, c.ctx, w, in, true);
   evaluate_write(e, w);
   {
-    auto tx = e.store->db().transaction();
+    auto tx = e.store->transaction();
     commit_write(e, w);
     tx.commit();
   }

@@ -66,7 +66,7 @@ Output create_table(Engine& e, Call& c) {
   Table t = table_from_create(in, c.ctx.account_id, c.ctx.region, e.now());
   auto tp = std::make_unique<Table>(std::move(t));
   Table& tr = *tp;
-  auto tx = e.store->db().transaction();
+  auto tx = e.store->transaction();
   tr.id = e.store->insert_table(tr.account, tr.region, tr.name, "{}");
   if (tr.stream_enabled) create_stream(e, tr);
   e.save(tr);
@@ -111,7 +111,7 @@ Output delete_table(Engine& e, Call& c) {
     throw validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
                      "protection first.");
   json::object d = describe(e, *t, "DELETING");
-  auto tx = e.store->db().transaction();
+  auto tx = e.store->transaction();
   if (t->stream_enabled) disable_stream(e, *t);
   e.store->delete_table(t->id);
   tx.commit();
@@ -133,7 +133,7 @@ Output update_table(Engine& e, Call& c) {
     throw validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                      "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
   auto& d = t.desc;
-  auto tx = e.store->db().transaction();
+  auto tx = e.store->transaction();
   std::string billing = d.contains("BillingModeSummary") ? std::string(str_or(d.at("BillingModeSummary").get_object(), "BillingMode"))
                                                          : "PROVISIONED";
   if (auto bm = opt_str(in, "BillingMode")) {
@@ -281,7 +281,7 @@ Output update_time_to_live(Engine& e, Call& c) {
     if (t.ttl_attr != attr)
       throw validation("TimeToLive is active on a different AttributeName: current AttributeName is " + t.ttl_attr);
   }
-  auto tx = e.store->db().transaction();
+  auto tx = e.store->transaction();
   t.ttl_enabled = enabled;
   t.ttl_attr = enabled ? attr : t.ttl_attr;
   e.store->ttl_drop(t.id);

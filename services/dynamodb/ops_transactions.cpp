@@ -90,7 +90,7 @@ Output transact_write_items(Engine& e, Call& c) {
                    "Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]", 400)
         .with("CancellationReasons", std::move(reasons));
   {
-    auto tx = e.store->db().transaction();
+    auto tx = e.store->transaction();
     for (auto& w : ops) commit_write(e, w);
     tx.commit();
   }

@@ -95,10 +95,60 @@ json::object parse_item(std::string_view text) {
 
 std::string serialize_item(const json::object& item) { return json::serialize(item); }
 
+namespace {
+enum Hot { kGet, kPut, kDel, kBegin, kCommit, kRollback };
+constexpr const char* kHotSql[] = {
+    "SELECT item FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?",
+    "INSERT OR REPLACE INTO items (tid, h, pk, sk, item) VALUES (?, ?, ?, ?, ?)",
+    "DELETE FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?",
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+};
+}  // namespace
+
 void Store::migrate() {
   db_.migrate(kMigrations);
   auto c = db_.query("SELECT COALESCE(MAX(seq), 0) FROM stream_records");
   seq_ = c.next() ? c.i64(0) : 0;
+  prepare_hot();
+}
+
+void Store::prepare_hot() {
+  for (size_t i = 0; i < std::size(kHotSql); ++i) hot_[i] = &db_.prepare(kHotSql[i]);
+}
+
+store::Statement& Store::hot(int which) {
+  store::Statement& st = *hot_[which];
+  st.clear();
+  return st;
+}
+
+Store::Tx::Tx(Store& s) : s_(s) {
+  if (sqlite3_get_autocommit(s_.db_.handle())) {
+    store::Statement& b = s_.hot(kBegin);
+    while (b.step()) {
+    }
+    own_ = true;
+  }
+}
+
+void Store::Tx::commit() {
+  done_ = true;
+  if (!own_) return;
+  store::Statement& c = s_.hot(kCommit);
+  while (c.step()) {
+  }
+}
+
+Store::Tx::~Tx() {
+  if (done_ || !own_) return;
+  try {
+    store::Statement& r = s_.hot(kRollback);
+    while (r.step()) {
+    }
+  } catch (const std::exception&) {
+  }
 }
 
 std::vector<Store::TableRow> Store::load_tables() {
@@ -126,20 +176,25 @@ void Store::delete_table(int64_t id) {
 }
 
 std::optional<std::string> Store::get(int64_t tid, const ItemKey& k) {
-  auto c = db_.query("SELECT item FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?", tid, k.h,
-                     store::Blob{k.pk}, store::Blob{k.sk});
+  store::Statement& st = hot(kGet);
+  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  store::Cursor c(st);
   if (!c.next()) return std::nullopt;
   return std::string(c.blob(0));
 }
 
 void Store::put(int64_t tid, const ItemKey& k, std::string_view item) {
-  db_.run("INSERT OR REPLACE INTO items (tid, h, pk, sk, item) VALUES (?, ?, ?, ?, ?)", tid, k.h, store::Blob{k.pk},
-          store::Blob{k.sk}, store::Blob{item});
+  store::Statement& st = hot(kPut);
+  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk}, store::Blob{item});
+  while (st.step()) {
+  }
 }
 
 void Store::del(int64_t tid, const ItemKey& k) {
-  db_.run("DELETE FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?", tid, k.h, store::Blob{k.pk},
-          store::Blob{k.sk});
+  store::Statement& st = hot(kDel);
+  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  while (st.step()) {
+  }
 }
 
 void Store::idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk) {

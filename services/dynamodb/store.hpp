@@ -37,6 +37,22 @@ class Store {
   void migrate();
   store::Database& db() { return db_; }
 
+  // A write transaction from cached prepared statements (BEGIN/COMMIT through sqlite3_exec would
+  // recompile them on every request); joins an enclosing transaction when one is open.
+  class Tx {
+   public:
+    explicit Tx(Store& s);
+    ~Tx();
+    void commit();
+    Tx(const Tx&) = delete;
+    Tx& operator=(const Tx&) = delete;
+
+   private:
+    Store& s_;
+    bool own_ = false, done_ = false;
+  };
+  Tx transaction() { return Tx(*this); }
+
   // tables: (id, account, region, name, record)
   struct TableRow {
     int64_t id;
@@ -67,8 +83,12 @@ class Store {
   int64_t current_sequence() const { return seq_; }
 
  private:
+  // Hot statements, prepared once per schema (the Database owns them; reset() re-prepares).
+  store::Statement& hot(int which);
+  void prepare_hot();
   store::Database& db_;
   int64_t seq_ = 0;
+  store::Statement* hot_[8] = {};
 };
 
 }  // namespace stratus::dynamodb

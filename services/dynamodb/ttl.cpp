@@ -29,7 +29,7 @@ size_t sweep_expired(Engine& e, size_t max_items) {
   if (due.empty()) return 0;
   std::unordered_map<int64_t, Table*> by_id;
   for (auto& [k, t] : e.tables) by_id[t->id] = t.get();
-  auto tx = db.transaction();
+  auto tx = e.store->transaction();
   for (auto& d : due) {
     auto it = by_id.find(d.tid);
     if (it == by_id.end()) {

@@ -24,6 +24,9 @@ const QUERY_ITEMS = Number(args['query-items'] ?? 1000000);
 const RSS_ITEMS = Number(args['rss-items'] ?? 0);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const dir = mkdtempSync(join(tmpdir(), 'ddb-bench-'));
+const children = new Set();
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+process.on('SIGINT', () => process.exit(130));
 
 const AUTH = {
   'content-type': 'application/x-amz-json-1.0',
@@ -32,7 +35,16 @@ const AUTH = {
 };
 
 async function call(endpoint, op, body) {
-  const r = await fetch(endpoint, { method: 'POST', headers: { ...AUTH, 'x-amz-target': `DynamoDB_20120810.${op}` }, body: JSON.stringify(body) });
+  let r;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      r = await fetch(endpoint, { method: 'POST', headers: { ...AUTH, 'x-amz-target': `DynamoDB_20120810.${op}` }, body: JSON.stringify(body) });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw new Error(`${op} against ${endpoint}: ${e.cause?.message || e.message}`);
+      await sleep(100);
+    }
+  }
   const text = await r.text();
   if (r.status !== 200) throw new Error(`${op}: ${r.status} ${text}`);
   return JSON.parse(text);
@@ -41,6 +53,7 @@ async function call(endpoint, op, body) {
 async function startStratus(extra = []) {
   const portFile = join(dir, `port-${Math.random()}`);
   const proc = spawn(BIN, ['--port', '0', '--port-file', portFile, '--log-level', 'warn', ...extra], { stdio: 'ignore' });
+  children.add(proc);
   for (let i = 0; i < 3000 && !existsSync(portFile); i++) await sleep(5);
   const port = Number(readFileSync(portFile, 'utf8'));
   return { name: 'stratus', proc, endpoint: `http://127.0.0.1:${port}` };
@@ -51,6 +64,7 @@ async function startDynalite() {
   if (!existsSync(cli)) return null;
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = spawn(process.execPath, [cli, '--port', String(port), '--createTableMs', '0', '--deleteTableMs', '0', '--updateTableMs', '0'], { stdio: 'ignore' });
+  children.add(proc);
   const endpoint = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 500; i++) {
     try { await call(endpoint, 'ListTables', {}); break; } catch { await sleep(20); }
