@@ -148,19 +148,27 @@ struct Validator {
         length(sh, v, path, static_cast<double>(v.get_array().size()));
         {
           size_t i = 0;
-          for (auto& x : v.get_array()) {
-            ++i;
-            if (sh.member.shape) value(*sh.member.shape, x, path + "." + std::to_string(i) + ".member");
-          }
+          if (sh.member.shape && !unconstrained(*sh.member.shape))
+            for (auto& x : v.get_array()) {
+              ++i;
+              value(*sh.member.shape, x, path + "." + std::to_string(i) + ".member");
+            }
         }
         break;
       case Type::map:
         if (!v.is_object()) break;
         length(sh, v, path, static_cast<double>(v.get_object().size()));
-        for (auto& [k, x] : v.get_object()) {
-          json::value key(k);
-          if (sh.key.shape) value(*sh.key.shape, key, path + ".key");
-          if (sh.value.shape) value(*sh.value.shape, x, path + "." + std::string(k) + ".member");
+        {
+          bool check_keys = sh.key.shape && !unconstrained(*sh.key.shape);
+          bool check_values = sh.value.shape && !unconstrained(*sh.value.shape);
+          if (check_keys || check_values)
+            for (auto& [k, x] : v.get_object()) {
+              if (check_keys) {
+                json::value key(k);
+                value(*sh.key.shape, key, path + ".key");
+              }
+              if (check_values) value(*sh.value.shape, x, path + "." + std::string(k) + ".member");
+            }
         }
         break;
       case Type::string:
@@ -214,14 +222,117 @@ struct Validator {
 
   void structure(const Shape& sh, const json::object& o, const std::string& path) {
     for (auto& m : sh.members) {
-      std::string p = path.empty() ? lower_first(m.name) : path + "." + lower_first(m.name);
+      auto p = [&] { return path.empty() ? lower_first(m.name) : path + "." + lower_first(m.name); };
       auto* v = find(o, m.name);
       if (!v || v->is_null()) {
-        if (sh.is_required(m.name)) fail(nullptr, p, "Member must not be null");
+        if (sh.is_required(m.name)) fail(nullptr, p(), "Member must not be null");
         continue;
       }
-      if (m.shape) value(*m.shape, *v, p);
+      if (m.shape && !unconstrained(*m.shape)) value(*m.shape, *v, p());
     }
+  }
+
+  // True when no value of the shape can fail validation (no constraint is reachable from it):
+  // such subtrees are skipped, which keeps large documents (DynamoDB items) cheap to validate.
+  bool unconstrained(const Shape& sh) {
+    static thread_local std::unordered_map<const Shape*, bool> cache[4];
+    auto& c = cache[(opt.enums ? 1 : 0) | (opt.patterns ? 2 : 0)];
+    auto it = c.find(&sh);
+    if (it != c.end()) return it->second;
+    std::vector<const Shape*> visiting;
+    bool r = reach_free(sh, visiting);
+    c.emplace(&sh, r);
+    return r;
+  }
+
+  bool reach_free(const Shape& sh, std::vector<const Shape*>& visiting) {
+    for (auto* v : visiting)
+      if (v == &sh) return true;  // already being explored: its constraints are found there
+    visiting.push_back(&sh);
+    bool sized = sh.min || sh.max;
+    switch (sh.type) {
+      case Type::string:
+        return !sized && !(opt.enums && !sh.enum_values.empty()) && !(opt.patterns && !sh.pattern.empty());
+      case Type::blob:
+      case Type::integer:
+      case Type::long_:
+      case Type::float_:
+      case Type::double_: return !sized;
+      case Type::structure:
+        if (!sh.required.empty()) return false;
+        for (auto& m : sh.members)
+          if (m.shape && !reach_free(*m.shape, visiting)) return false;
+        return true;
+      case Type::list: return !sized && (!sh.member.shape || reach_free(*sh.member.shape, visiting));
+      case Type::map:
+        return !sized && (!sh.key.shape || reach_free(*sh.key.shape, visiting)) &&
+               (!sh.value.shape || reach_free(*sh.value.shape, visiting));
+      default: return true;
+    }
+  }
+};
+
+// The same checks as Validator without building any path or message: documents are nearly always
+// valid, so the message-building walk only runs when this finds a problem.
+struct QuickCheck {
+  Validator& v;
+
+  bool value(const Shape& sh, const json::value& x) {
+    switch (sh.type) {
+      case Type::structure: return !x.is_object() || structure(sh, x.get_object());
+      case Type::list: {
+        if (!x.is_array()) return true;
+        if (!length(sh, static_cast<double>(x.get_array().size()))) return false;
+        if (!sh.member.shape || v.unconstrained(*sh.member.shape)) return true;
+        for (auto& e : x.get_array())
+          if (!value(*sh.member.shape, e)) return false;
+        return true;
+      }
+      case Type::map: {
+        if (!x.is_object()) return true;
+        if (!length(sh, static_cast<double>(x.get_object().size()))) return false;
+        bool keys = sh.key.shape && !v.unconstrained(*sh.key.shape);
+        bool values = sh.value.shape && !v.unconstrained(*sh.value.shape);
+        if (!keys && !values) return true;
+        for (auto& [k, e] : x.get_object()) {
+          if (keys && !string(*sh.key.shape, k)) return false;
+          if (values && !value(*sh.value.shape, e)) return false;
+        }
+        return true;
+      }
+      case Type::string: return !x.is_string() || string(sh, x.get_string());
+      case Type::blob: return !x.is_string() || length(sh, static_cast<double>(x.get_string().size()));
+      default: {
+        Validator probe{v.opt, {}};
+        probe.value(sh, x, "");
+        return probe.errors.empty();
+      }
+    }
+  }
+
+  bool string(const Shape& sh, std::string_view s) {
+    if (v.opt.patterns && !sh.pattern.empty()) return false;  // regexes: leave to the full walk
+    if ((sh.min || sh.max) && !length(sh, static_cast<double>(utf8_length(s)))) return false;
+    if (v.opt.enums && !sh.enum_values.empty()) {
+      for (auto& e : sh.enum_values)
+        if (e == s) return true;
+      return false;
+    }
+    return true;
+  }
+
+  static bool length(const Shape& sh, double n) { return !(sh.min && n < *sh.min) && !(sh.max && n > *sh.max); }
+
+  bool structure(const Shape& sh, const json::object& o) {
+    for (auto& m : sh.members) {
+      auto* x = find(o, m.name);
+      if (!x || x->is_null()) {
+        if (sh.is_required(m.name)) return false;
+        continue;
+      }
+      if (m.shape && !v.unconstrained(*m.shape) && !value(*m.shape, *x)) return false;
+    }
+    return true;
   }
 };
 
@@ -229,6 +340,7 @@ struct Validator {
 
 std::vector<std::string> validate(const Shape& shape, const json::object& doc, const ValidationOptions& opt) {
   Validator v{opt, {}};
+  if (QuickCheck{v}.structure(shape, doc)) return {};
   v.structure(shape, doc, "");
   return std::move(v.errors);
 }
