@@ -221,6 +221,27 @@ class Messages(SqsTestCase):
         self.assertEqual(sorted(m["MessageAttributes"]), ["Hello", "Help.Me"])
         self.assertEqual(m["MD5OfMessageAttributes"], "83fee93c1bcd8b9a5a923ffacdc636c7")
 
+    def test_message_system_attributes(self):
+        def md5_of(attrs):
+            # AWS's algorithm: sorted names; length-prefixed name, type, transport byte (1 string), value.
+            buf = b""
+            for k in sorted(attrs):
+                t, v = attrs[k]["DataType"].encode(), attrs[k]["StringValue"].encode()
+                buf += len(k).to_bytes(4, "big") + k.encode() + len(t).to_bytes(4, "big") + t + b"\x01"
+                buf += len(v).to_bytes(4, "big") + v
+            return hashlib.md5(buf).hexdigest()
+
+        url = self.queue()
+        trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        system = {"AWSTraceHeader": {"DataType": "String", "StringValue": trace}}
+        r = self.sqs.send_message(QueueUrl=url, MessageBody="traced", MessageSystemAttributes=system)
+        self.assertEqual(r["MD5OfMessageSystemAttributes"], md5_of(system))
+        m = self.sqs.receive_message(QueueUrl=url, AttributeNames=["AWSTraceHeader"])["Messages"][0]
+        self.assertEqual(m["Attributes"], {"AWSTraceHeader": trace})
+        e = self.error(self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                       MessageSystemAttributes={"Other": {"DataType": "String", "StringValue": "v"}})
+        self.assertEqual(e["Error"]["Code"], "InvalidParameterValue")
+
     def test_attribute_filters(self):
         url = self.queue()
         self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageAttributes={"a": {"DataType": "String", "StringValue": "1"}})
