@@ -159,6 +159,8 @@ SqsService::SendResult SqsService::enqueue(Queue& q, SendRequest& r) {
   m.visible_ms = now + delay * 1000;
   m.group_id = r.group_id;
   m.dlq_source_arn = r.dlq_source_arn;
+  m.md5_body = res.md5_body;
+  m.md5_attributes = res.md5_attributes;
   if (q.fifo()) {
     m.dedup_id = r.dedup_id;
     // 20-digit, increasing, not consecutive — like AWS's.
@@ -307,7 +309,7 @@ namespace {
 json::object message_output(const Queue& q, const StoredMessage& m, const ReceiveOptions& o) {
   json::object out{{"MessageId", m.message_id},
                    {"ReceiptHandle", encode_receipt({q.id, m.row, m.nonce, m.message_id, q.arn()})},
-                   {"MD5OfBody", crypto::md5_hex(m.body)},
+                   {"MD5OfBody", m.md5_body.empty() ? crypto::md5_hex(m.body) : m.md5_body},
                    {"Body", m.body}};
   json::object attrs;
   const auto& n = o.system_names;
@@ -331,7 +333,9 @@ json::object message_output(const Queue& q, const StoredMessage& m, const Receiv
     for (auto& [k, v] : all)
       if (message_attribute_selected(o.attribute_names, k)) selected[k] = v;
     if (!selected.empty()) {
-      out["MD5OfMessageAttributes"] = md5_of_message_attributes(selected);
+      out["MD5OfMessageAttributes"] = selected.size() == all.size() && !m.md5_attributes.empty()
+                                          ? m.md5_attributes
+                                          : md5_of_message_attributes(selected);
       out["MessageAttributes"] = std::move(selected);
     }
   }
@@ -420,7 +424,10 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
       store_->mark_received(m);
       taken.push_back(m);
     };
-    {
+    // Nothing visible (an idle queue, a parked poll re-checking): no write transaction at all.
+    std::vector<StoredMessage> first;
+    if (!q->fifo()) first = store_->visible(qid, now, o.max, false);
+    if (q->fifo() || !first.empty()) {
       auto tx = store_->db().transaction();
       if (q->fifo()) {
         // Messages of one group in order, a group at a time; groups with a message in flight wait.
@@ -441,7 +448,8 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
         for (;;) {
           int want = o.max - static_cast<int>(taken.size());
           if (want <= 0) break;
-          auto batch = store_->visible(qid, now, want, false);
+          auto batch = first.empty() ? store_->visible(qid, now, want, false) : std::move(first);
+          first.clear();
           if (batch.empty()) break;
           size_t before = taken.size();
           for (auto& m : batch) take(m);

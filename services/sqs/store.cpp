@@ -68,11 +68,16 @@ constexpr store::Migration kMigrations[] = {
       );
       CREATE INDEX move_tasks_source ON move_tasks (source_arn, started_ms);
     )sql"},
+    // Digests computed once at send time (every receive returns them).
+    {2, R"sql(
+      ALTER TABLE messages ADD COLUMN md5_body TEXT;
+      ALTER TABLE messages ADD COLUMN md5_attributes TEXT;
+    )sql"},
 };
 
 constexpr std::string_view kMessageColumns =
     "id, queue_id, message_id, body, attributes, system_attributes, sender_id, sent_ms, visible_ms, receive_count, "
-    "first_receive_ms, received_ms, nonce, group_id, dedup_id, sequence_number, dlq_source_arn";
+    "first_receive_ms, received_ms, nonce, group_id, dedup_id, sequence_number, dlq_source_arn, md5_body, md5_attributes";
 
 json::object parse_object(std::string_view text) {
   boost::system::error_code ec;
@@ -188,12 +193,13 @@ void Store::remove(Queue& q) {
 int64_t Store::insert(StoredMessage& m) {
   db_.run("INSERT INTO messages (queue_id, message_id, body, attributes, system_attributes, sender_id, sent_ms, "
           "visible_ms, receive_count, first_receive_ms, received_ms, nonce, group_id, dedup_id, sequence_number, "
-          "dlq_source_arn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "dlq_source_arn, md5_body, md5_attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           m.queue_id, m.message_id, store::Blob{m.body},
           m.attributes.empty() ? std::optional<std::string>() : std::optional<std::string>(m.attributes),
           m.system_attributes.empty() ? std::optional<std::string>() : std::optional<std::string>(m.system_attributes),
           m.sender_id, m.sent_ms, m.visible_ms, m.receive_count, m.first_receive_ms, m.received_ms,
-          static_cast<int64_t>(m.nonce), m.group_id, m.dedup_id, m.sequence_number, m.dlq_source_arn);
+          static_cast<int64_t>(m.nonce), m.group_id, m.dedup_id, m.sequence_number, m.dlq_source_arn, m.md5_body,
+          m.md5_attributes.empty() ? std::optional<std::string>() : std::optional<std::string>(m.md5_attributes));
   m.row = db_.last_insert_rowid();
   return m.row;
 }
@@ -217,6 +223,8 @@ StoredMessage Store::read_message(store::Cursor& c) {
   m.dedup_id = c.opt_str(14);
   m.sequence_number = c.opt_str(15);
   m.dlq_source_arn = c.opt_str(16);
+  m.md5_body = c.is_null(17) ? std::string() : c.str(17);
+  m.md5_attributes = c.is_null(18) ? std::string() : c.str(18);
   return m;
 }
 

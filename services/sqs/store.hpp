@@ -46,6 +46,8 @@ struct StoredMessage {
   std::optional<int64_t> received_ms;
   uint64_t nonce = 0;
   std::optional<std::string> group_id, dedup_id, sequence_number, dlq_source_arn;
+  std::string md5_body;        // "" for rows stored before digests were kept
+  std::string md5_attributes;  // of all MessageAttributes; "" when none
 };
 
 struct MessageCounts {
