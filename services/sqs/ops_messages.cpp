@@ -165,7 +165,7 @@ SqsService::SendResult SqsService::enqueue(Queue& q, SendRequest& r) {
     m.dedup_id = r.dedup_id;
     // 20-digit, increasing, not consecutive — like AWS's.
     m.sequence_number = std::to_string(18000000000000000000ULL + static_cast<uint64_t>(++q.next_sequence) * 256ULL);
-    store_->save(q);
+    store_->save_sequence(q);
     res.sequence_number = m.sequence_number;
   }
   store_->insert(m);
@@ -280,7 +280,7 @@ void SqsService::dead_letter(Queue& q, StoredMessage& m) {
     moved.sent_ms = now;
     moved.sequence_number =
         std::to_string(18000000000000000000ULL + static_cast<uint64_t>(++dlq->next_sequence) * 256ULL);
-    store_->save(*dlq);
+    store_->save_sequence(*dlq);
   }
   store_->erase(m.row, q.id, m.message_id);
   store_->insert(moved);

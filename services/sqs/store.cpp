@@ -177,6 +177,10 @@ void Store::save(const Queue& q) {
           q.id);
 }
 
+void Store::save_sequence(const Queue& q) {
+  db_.run("UPDATE queues SET next_sequence = ? WHERE id = ?", q.next_sequence, q.id);
+}
+
 void Store::remove(Queue& q) {
   int64_t id = q.id;
   auto tx = db_.transaction();

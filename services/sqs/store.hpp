@@ -78,6 +78,7 @@ class Store {
   std::vector<Queue*> all();
   Queue& create(Queue q);
   void save(const Queue& q);  // attributes, tags, timestamps, sequence counter
+  void save_sequence(const Queue& q);  // only the FIFO sequence counter (every FIFO send)
   void remove(Queue& q);
 
   // ---- messages ----
