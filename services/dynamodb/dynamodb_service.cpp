@@ -41,6 +41,13 @@ DynamoDbService::DynamoDbService()
   on("DescribeEndpoints", bind(&ops::describe_endpoints));
   on("DescribeContinuousBackups", bind(&ops::describe_continuous_backups));
   on("UpdateContinuousBackups", bind(&ops::update_continuous_backups));
+  on("ListBackups", bind(&ops::list_backups));
+  on("ListGlobalTables", bind(&ops::list_global_tables));
+  on("ListExports", bind(&ops::list_exports));
+  on("ListImports", bind(&ops::list_imports));
+  on("DescribeKinesisStreamingDestination", bind(&ops::describe_kinesis_streaming_destination));
+  on("DescribeContributorInsights", bind(&ops::describe_contributor_insights));
+  on("ListContributorInsights", bind(&ops::list_contributor_insights));
   on("PutItem", bind(&ops::put_item));
   on("GetItem", bind(&ops::get_item));
   on("UpdateItem", bind(&ops::update_item));

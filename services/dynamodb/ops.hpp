@@ -25,6 +25,13 @@ Output describe_limits(Engine& e, Call& c);
 Output describe_endpoints(Engine& e, Call& c);
 Output describe_continuous_backups(Engine& e, Call& c);
 Output update_continuous_backups(Engine& e, Call& c);
+Output list_backups(Engine& e, Call& c);
+Output list_global_tables(Engine& e, Call& c);
+Output list_exports(Engine& e, Call& c);
+Output list_imports(Engine& e, Call& c);
+Output describe_kinesis_streaming_destination(Engine& e, Call& c);
+Output describe_contributor_insights(Engine& e, Call& c);
+Output list_contributor_insights(Engine& e, Call& c);
 // items (ops_items.cpp)
 Output put_item(Engine& e, Call& c);
 Output get_item(Engine& e, Call& c);

@@ -100,6 +100,12 @@ Output batch_write_item(Engine& e, Call& c) {
       ops.push_back(std::move(w));
     }
   }
+  // Nothing in a batch needs the replaced items unless the table maintains indexes, streams or
+  // TTL, or capacity was asked for (it is billed on the larger of old and new).
+  bool want_sizes = str_or(c.input, "ReturnConsumedCapacity", "NONE") != "NONE" ||
+                    str_or(c.input, "ReturnItemCollectionMetrics", "NONE") != "NONE";
+  for (auto& w : ops)
+    w.blind = !want_sizes && w.table->indexes.empty() && !w.table->stream_enabled && !w.table->ttl_enabled;
   auto tx = e.store->transaction();
   for (auto& w : ops) {
     evaluate_write(e, w);

@@ -162,6 +162,22 @@ KeyRange analyse_key_condition(const Condition& root, const KeyAttr& hash, const
   return kr;
 }
 
+bool mentions(const Operand& o, const std::string& name) {
+  if ((o.kind == Operand::Kind::path || o.kind == Operand::Kind::size) && !o.path.empty() && o.path[0].name == name)
+    return true;
+  for (auto& a : o.args)
+    if (mentions(a, name)) return true;
+  return false;
+}
+
+bool mentions(const Condition& c, const std::string& name) {
+  for (auto& o : c.ops)
+    if (mentions(o, name)) return true;
+  for (auto& k : c.kids)
+    if (mentions(k, name)) return true;
+  return false;
+}
+
 // The read target: the table or one of its indexes.
 struct Target {
   Table* table = nullptr;
@@ -348,6 +364,15 @@ Output query(Engine& e, Call& c) {
     legacy = true;
   }
   KeyRange kr = analyse_key_condition(*kc, p.tg.hash(), p.tg.range(), legacy);
+  if (p.filter && in.contains("FilterExpression")) {
+    // AWS: key attributes belong in the key condition, never in the filter.
+    std::vector<const KeyAttr*> keys{&p.tg.hash()};
+    if (p.tg.range()) keys.push_back(&*p.tg.range());
+    for (auto* k : keys)
+      if (mentions(*p.filter, k->name))
+        throw validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: " +
+                         k->name);
+  }
   bool forward = opt_bool(in, "ScanIndexForward").value_or(true);
 
   std::optional<StartKey> start;

@@ -396,3 +396,33 @@ Output update_continuous_backups(Engine& e, Call& c) {
 }
 
 }  // namespace stratus::dynamodb::ops
+
+namespace stratus::dynamodb::ops {
+
+// Read-only views of features Stratus has no resources for: truthful empty answers.
+Output list_backups(Engine&, Call&) { return json::object{{"BackupSummaries", json::array{}}}; }
+Output list_global_tables(Engine&, Call&) { return json::object{{"GlobalTables", json::array{}}}; }
+Output list_exports(Engine&, Call&) { return json::object{{"ExportSummaries", json::array{}}}; }
+Output list_imports(Engine&, Call&) { return json::object{{"ImportSummaryList", json::array{}}}; }
+
+Output describe_kinesis_streaming_destination(Engine& e, Call& c) {
+  std::string name(str_or(c.input, "TableName"));
+  Table* t = e.find(c.ctx, name);
+  if (!t) throw table_not_found(name);
+  return json::object{{"TableName", t->name}, {"KinesisDataStreamDestinations", json::array{}}};
+}
+
+Output describe_contributor_insights(Engine& e, Call& c) {
+  std::string name(str_or(c.input, "TableName"));
+  Table* t = e.find(c.ctx, name);
+  if (!t) throw table_not_found(name);
+  json::object out{{"TableName", t->name}, {"ContributorInsightsStatus", "DISABLED"}};
+  if (auto idx = opt_str(c.input, "IndexName")) out["IndexName"] = *idx;
+  return out;
+}
+
+Output list_contributor_insights(Engine&, Call&) {
+  return json::object{{"ContributorInsightsSummaries", json::array{}}};
+}
+
+}  // namespace stratus::dynamodb::ops

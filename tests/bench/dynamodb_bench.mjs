@@ -151,15 +151,15 @@ try {
 
   if (QUERY_ITEMS > 0) {
     const s = await startStratus();
-    await createTable(s.endpoint, 'q');
+    await createTable(s.endpoint, 'query1m');
     const t0 = Date.now();
-    await load(s.endpoint, 'q', QUERY_ITEMS, () => 'hot', 'y'.repeat(50), 4);
+    await load(s.endpoint, 'query1m', QUERY_ITEMS, () => 'hot', 'y'.repeat(50), 4);
     console.log(`loaded ${QUERY_ITEMS} items into one partition in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const lat = [];
     for (let i = 0; i < 500; i++) {
       const from = Math.floor(Math.random() * QUERY_ITEMS);
       const t = process.hrtime.bigint();
-      const r = await call(s.endpoint, 'Query', { TableName: 'q', KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 100,
+      const r = await call(s.endpoint, 'Query', { TableName: 'query1m', KeyConditionExpression: 'pk = :p AND sk >= :s', Limit: 100,
         ExpressionAttributeValues: { ':p': { S: 'hot' }, ':s': { N: String(from) } } });
       lat.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (r.Count !== Math.min(100, QUERY_ITEMS - from)) throw new Error(`query returned ${r.Count}`);
@@ -171,9 +171,9 @@ try {
 
   if (RSS_ITEMS > 0) {
     const s = await startStratus(['--data-dir', join(dir, 'data')]);
-    await createTable(s.endpoint, 'r');
+    await createTable(s.endpoint, 'rss1kb');
     const t0 = Date.now();
-    await load(s.endpoint, 'r', RSS_ITEMS, (i) => `p${i % 1000}`, 'z'.repeat(1000), 4);
+    await load(s.endpoint, 'rss1kb', RSS_ITEMS, (i) => `p${i % 1000}`, 'z'.repeat(1000), 4);
     console.log(`loaded ${RSS_ITEMS} items of 1 KB with --data-dir in ${((Date.now() - t0) / 1000).toFixed(1)} s; RSS ${(await rss(s.proc.pid)).toFixed(0)} MB (target < 100 MB)`);
     s.proc.kill();
   }

@@ -8,7 +8,7 @@ import {
   DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand, ListTablesCommand,
   ListTagsOfResourceCommand, PutItemCommand, QueryCommand, ScanCommand, TagResourceCommand,
   TransactGetItemsCommand, TransactWriteItemsCommand, UntagResourceCommand, UpdateItemCommand, UpdateTableCommand,
-  UpdateTimeToLiveCommand, DescribeLimitsCommand, DescribeContinuousBackupsCommand,
+  UpdateTimeToLiveCommand, DescribeLimitsCommand, ListBackupsCommand, DescribeContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQuery, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, startStratus } from './harness.mjs';
@@ -281,6 +281,9 @@ describe('dynamodb', () => {
       'ValidationException', 'Invalid operator used in KeyConditionExpression: OR');
     await rejects(ddb.send(new QueryCommand({ TableName: 'Qry', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { N: '1' } } })),
       'ValidationException', 'One or more parameter values were invalid: Condition parameter type does not match schema type');
+    await rejects(ddb.send(new QueryCommand({ TableName: 'Qry', KeyConditionExpression: 'pk = :p', FilterExpression: 'sk > :a',
+      ExpressionAttributeValues: { ':p': { S: 'p' }, ':a': { N: '1' } } })),
+    'ValidationException', 'Filter Expression can only contain non-primary key attributes: Primary key attribute: sk');
     await rejects(ddb.send(new QueryCommand({ TableName: 'Qry', IndexName: 'nope', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } })),
       'ValidationException', 'The table does not have the specified index: nope');
   });
@@ -461,6 +464,7 @@ describe('dynamodb', () => {
     }
     assert.ok(gone, 'expired item deleted');
     assert.ok((await ddb.send(new GetItemCommand({ TableName: 'Ttl', Key: { pk: { S: 'keep' }, sk: { N: '1' } } }))).Item);
+    assert.deepEqual((await ddb.send(new ListBackupsCommand({}))).BackupSummaries, []);
     const lim = await ddb.send(new DescribeLimitsCommand({}));
     assert.equal(lim.TableMaxReadCapacityUnits, 40000);
     const cb = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'Ttl' }));
