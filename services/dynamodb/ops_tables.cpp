@@ -131,7 +131,9 @@ Output update_table(Engine& e, Call& c) {
   for (auto* k : kUpdatable) any = any || in.contains(k);
   if (!any)
     throw validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                     "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+                     "GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, "
+                     "ReplicaTransitRoleArn, MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, "
+                     "WarmThroughput or TableClass is required");
   auto& d = t.desc;
   auto tx = e.store->transaction();
   std::string billing = d.contains("BillingModeSummary") ? std::string(str_or(d.at("BillingModeSummary").get_object(), "BillingMode"))
@@ -164,18 +166,24 @@ Output update_table(Engine& e, Call& c) {
     bool enabled = opt_bool(*ss, "StreamEnabled").value_or(false);
     std::string view(str_or(*ss, "StreamViewType"));
     if (enabled) {
+      if (t.stream_enabled) throw validation("Table already has an enabled stream: TableName: " + t.name);
       if (view.empty())
-        throw validation("One or more parameter values were invalid: Enabled stream must have a StreamViewType");
-      if (t.stream_enabled) throw validation("Table already has an enabled stream: " + t.stream_arn);
+        throw validation("One or more parameter values were invalid: If stream is being enabled then UpdateViewType "
+                         "is required");
       t.stream_enabled = true;
       t.stream_view = view;
       d["StreamSpecification"] = json::object{{"StreamEnabled", true}, {"StreamViewType", view}};
       create_stream(e, t);
     } else {
-      if (!t.stream_enabled) throw validation("Table already has no stream enabled");
+      if (!view.empty())
+        throw validation("One or more parameter values were invalid: If stream is being disabled, then UpdateViewType "
+                         "must not be specified");
+      if (!t.stream_enabled) throw validation("Table has no stream to disable: TableName: " + t.name);
       disable_stream(e, t);
       t.stream_enabled = false;
-      d["StreamSpecification"] = json::object{{"StreamEnabled", false}};
+      // After a disable the description looks like a table that never had a stream, except that
+      // LatestStreamArn/Label keep naming the old stream.
+      d.erase("StreamSpecification");
     }
   }
   if (auto* defs = opt_arr(in, "AttributeDefinitions")) {
@@ -197,7 +205,7 @@ Output update_table(Engine& e, Call& c) {
       auto& uo = u.get_object();
       if (auto* cr = opt_obj(uo, "Create")) {
         std::string iname(str_or(*cr, "IndexName"));
-        if (t.index(iname)) throw validation("One or more parameter values were invalid: Index with name: " + iname + " already exists");
+        if (t.index(iname)) throw validation("Attempting to create an index which already exists");
         auto& iks = cr->at("KeySchema").get_array();
         for (auto& k : iks) {
           auto an = str_or(k.get_object(), "AttributeName");
@@ -224,7 +232,8 @@ Output update_table(Engine& e, Call& c) {
       } else if (auto* del = opt_obj(uo, "Delete")) {
         std::string iname(str_or(*del, "IndexName"));
         const Index* ix = t.index(iname);
-        if (!ix || !ix->global) throw AwsError("ResourceNotFoundException", "Requested resource not found: Index: " + iname + " not found", 400);
+        if (ix && !ix->global) throw validation("Cannot delete an index that is not a GlobalSecondaryIndex: " + iname);
+        if (!ix) throw AwsError("ResourceNotFoundException", "Requested resource not found: Index: " + iname + " not found", 400);
         e.store->idx_drop(t.id, ix->id);
         auto& arr = d["GlobalSecondaryIndexes"].as_array();
         for (auto it = arr.begin(); it != arr.end(); ++it)
@@ -331,7 +340,7 @@ Output tag_resource(Engine& e, Call& c) {
       }
     if (!replaced) t.tags.push_back(nt);
   }
-  if (t.tags.size() > 50) throw validation("One or more parameter values were invalid: Too many tags");
+  if (t.tags.size() > 50) throw validation("Number of Tags exceed the current limit for the provided ResourceArn");
   e.save(t);
   return json::object{};
 }

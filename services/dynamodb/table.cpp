@@ -187,8 +187,7 @@ Table table_from_create(const json::object& in, const std::string& account, cons
   std::vector<std::string> def_names;
   for (auto& d : defs) {
     std::string n(str_or(d.get_object(), "AttributeName"));
-    if (!defined.insert(n).second)
-      throw validation("Cannot have two attributes with the same name. Attribute name: " + n);
+    if (!defined.insert(n).second) throw validation("Attribute Name is duplicated: " + n);
     def_names.push_back(n);
   }
   std::set<std::string> used;
@@ -234,6 +233,9 @@ Table table_from_create(const json::object& in, const std::string& account, cons
   std::set<std::string> index_names;
   bool has_range = ks.size() == 2;
   std::string table_hash(str_or(ks[0].get_object(), "AttributeName"));
+  for (const char* list : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"})
+    if (auto* arr = opt_arr(in, list); arr && arr->empty())
+      throw validation(std::string("One or more parameter values were invalid: List of ") + list + " is empty");
   if (auto* lsis = opt_arr(in, "LocalSecondaryIndexes")) {
     if (!has_range)
       throw validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is "
@@ -279,7 +281,7 @@ Table table_from_create(const json::object& in, const std::string& account, cons
       check_projection(o.at("Projection").get_object());
       auto* ipt = opt_obj(o, "ProvisionedThroughput");
       if (billing == "PROVISIONED" && !ipt)
-        throw validation("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " + n);
+        throw validation("One or more parameter values were invalid: ProvisionedThroughput is not specified for index: " + n);
       if (billing == "PAY_PER_REQUEST" && ipt)
         throw validation("One or more parameter values were invalid: ProvisionedThroughput should not be specified for "
                          "index: " + n + " when BillingMode is PAY_PER_REQUEST");
@@ -299,9 +301,11 @@ Table table_from_create(const json::object& in, const std::string& account, cons
     bool enabled = opt_bool(*ss, "StreamEnabled").value_or(false);
     auto view = str_or(*ss, "StreamViewType");
     if (enabled && view.empty())
-      throw validation("One or more parameter values were invalid: Enabled stream must have a StreamViewType");
+      throw validation("One or more parameter values were invalid: Table is being created with a stream enabled, "
+                       "UpdateViewType is required");
     if (!enabled && !view.empty())
-      throw validation("One or more parameter values were invalid: Disabled stream must not have a StreamViewType");
+      throw validation("One or more parameter values were invalid: Table is being created with a stream disabled, "
+                       "UpdateViewType should not be specified");
     if (enabled) {
       d["StreamSpecification"] = json::object{{"StreamEnabled", true}, {"StreamViewType", view}};
       t.stream_enabled = true;

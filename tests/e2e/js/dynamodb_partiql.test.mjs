@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BatchExecuteStatementCommand, CreateTableCommand, DynamoDBClient, ExecuteStatementCommand,
-  ExecuteTransactionCommand, GetItemCommand, UpdateTableCommand,
+  ExecuteTransactionCommand, GetItemCommand, UpdateTableCommand, DescribeTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { clientConfig, startStratus } from './harness.mjs';
@@ -125,6 +125,14 @@ describe('dynamodb partiql and streams', () => {
     const end = await streams.send(new GetRecordsCommand({ ShardIterator: recs.NextShardIterator }));
     assert.deepEqual(end.Records, []);
     assert.equal(end.NextShardIterator, undefined, 'a closed shard read to its end has no next iterator');
+    const again = await ddb.send(new UpdateTableCommand({ TableName: 'Music', StreamSpecification: { StreamEnabled: false } })).catch((x) => x);
+    assert.equal(again.name, 'ValidationException');
+    assert.equal(again.message, 'Table has no stream to disable: TableName: Music');
+    const desc = await ddb.send(new DescribeTableCommand({ TableName: 'Music' }));
+    assert.equal(desc.Table.StreamSpecification, undefined, 'a disabled stream leaves no StreamSpecification');
+    assert.equal(desc.Table.LatestStreamArn, arn, 'LatestStreamArn survives the disable');
+    const noop = await ddb.send(new UpdateTableCommand({ TableName: 'Music' })).catch((x) => x);
+    assert.match(noop.message, /^At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates/);
     const bad = await streams.send(new GetShardIteratorCommand({ StreamArn: arn, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' })).catch((x) => x);
     assert.equal(bad.name, 'ResourceNotFoundException');
   });
