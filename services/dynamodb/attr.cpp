@@ -61,7 +61,7 @@ std::string check_value(json::value& v, int depth) {
   if (o.size() > 1)
     return "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
            "datatypes";
-  if (depth > 32) return "Nesting Levels have exceeded supported limits: Nesting Levels have exceeded supported limits";
+  if (depth > 32) return "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
   auto& [k, x] = *o.begin();
   std::string err;
   switch (parse_type_name(k)) {

@@ -548,7 +548,7 @@ struct Parser {
                           : (t == AvType::SS || t == AvType::NS || t == AvType::BS);
             if (!ok)
               throw fail("Incorrect operand type for operator or function; operator: " + clause +
-                         ", operand type: " + long_type_name(t));
+                         ", operand type: " + long_type_name(t) + ", typeSet: ALLOWED_FOR_" + clause + "_OPERAND");
             break;
           }
         }

@@ -153,6 +153,14 @@ describe('dynamodb', () => {
       'ValidationException', 'Attempting to store more than 38 significant digits in a Number');
     await rejects(ddb.send(new PutItemCommand({ TableName: 'Val', Item: { pk: { S: 'a' }, sk: { N: '1' }, big: { S: 'x'.repeat(400 * 1024) } } })),
       'ValidationException', 'Item size has exceeded the maximum allowed size');
+    let deep = { S: 'leaf' };
+    for (let i = 0; i < 31; i++) deep = { M: { n: deep } };
+    await ddb.send(new PutItemCommand({ TableName: 'Val', Item: { pk: { S: 'deep' }, sk: { N: '1' }, d: deep } }));
+    const back = await ddb.send(new GetItemCommand({ TableName: 'Val', Key: { pk: { S: 'deep' }, sk: { N: '1' } } }));
+    assert.deepEqual(back.Item.d, deep);
+    for (let i = 0; i < 3; i++) deep = { M: { n: deep } };
+    await rejects(ddb.send(new PutItemCommand({ TableName: 'Val', Item: { pk: { S: 'deep' }, sk: { N: '1' }, d: deep } })), 'ValidationException',
+      'Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit');
     await rejects(ddb.send(new GetItemCommand({ TableName: 'Val', Key: { pk: { S: 'a' } } })), 'ValidationException',
       'The provided key element does not match the schema');
     await rejects(ddb.send(new GetItemCommand({ TableName: 'Val', Key: { pk: { S: 'a' }, sk: { S: '1' } } })), 'ValidationException',

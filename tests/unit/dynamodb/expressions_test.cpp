@@ -66,7 +66,8 @@ TEST(DynamoExpressions, SyntaxErrors) {
             "Invalid UpdateExpression: Two document paths conflict with each other; must remove or rewrite one of these "
             "paths; path one: [a, [1]], path two: [a, b]");
   EXPECT_EQ(parse("ADD a :v DELETE b :v"),
-            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER");
+            "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: "
+            "NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND");
   auto proj = [&](std::string_view e) { return error_of([&] { ExprParser(nullptr, nullptr).projection(e); }); };
   EXPECT_EQ(proj("a,"), "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"");
   EXPECT_EQ(proj("a b"), "Invalid ProjectionExpression: Syntax error; token: \"b\", near: \"a b\"");
