@@ -85,7 +85,10 @@ Decoded decode(const Model& m, const ServiceInfo& info, HttpRequest& req) {
         v = json::object();
       } else {
         boost::system::error_code ec;
-        v = json::parse(text, ec);
+        // Deeper than Boost's default of 32: a DynamoDB item may nest 32 attribute values (~66 JSON levels).
+        json::parse_options opt;
+        opt.max_depth = 128;
+        v = json::parse(text, ec, {}, opt);
         if (ec) throw AwsError::serialization("Start of structure or map found where not expected.");
       }
       if (!v.is_object()) throw AwsError::serialization("Start of structure or map found where not expected.");
