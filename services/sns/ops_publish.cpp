@@ -102,7 +102,17 @@ bool SnsService::deduplicate(Topic& topic, Message& m) {
   return false;
 }
 
-Output SnsService::publish(Call& c) {
+boost::asio::awaitable<Output> SnsService::publish(Call& c) {
+  if (!signer_) co_await ensure_signer();
+  co_return publish_now(c);
+}
+
+boost::asio::awaitable<Output> SnsService::publish_batch(Call& c) {
+  if (!signer_) co_await ensure_signer();
+  co_return publish_batch_now(c);
+}
+
+Output SnsService::publish_now(Call& c) {
   const auto& in = c.input;
   auto topic_arn = opt_str(in, "TopicArn");
   auto target_arn = opt_str(in, "TargetArn");
@@ -144,7 +154,7 @@ Output SnsService::publish(Call& c) {
   return out;
 }
 
-Output SnsService::publish_batch(Call& c) {
+Output SnsService::publish_batch_now(Call& c) {
   Topic& topic = topic_for(c, str_or(c.input, "TopicArn"));
   const json::array* entries = opt_arr(c.input, "PublishBatchRequestEntries");
   if (!entries || entries->empty()) throw err::empty_batch();
@@ -183,6 +193,7 @@ Output SnsService::publish_batch(Call& c) {
 // ---- the bus target: other services publish ----
 
 boost::asio::awaitable<json::value> SnsService::deliver_from_bus(const Delivery& d) {
+  if (!signer_) co_await ensure_signer();
   Topic* topic = store_->topic(d.target_arn);
   if (!topic) throw err::topic_not_found();
   json::object in{{"Message", d.payload}};

@@ -100,6 +100,7 @@ Output SnsService::create_topic(Call& c) {
   t.tags = std::move(tags);
   t.data_protection_policy = dpp;
   store_->put(std::move(t));
+  prepare_signer();
   return json::object{{"TopicArn", arn}};
 }
 

@@ -76,6 +76,11 @@ Signer::Signer(std::string key_pem, std::string cert_pem) : impl_(std::make_uniq
 
 Signer::~Signer() = default;
 
+std::pair<std::string, std::string> Signer::generate() {
+  Signer fresh("", "");
+  return {fresh.key_pem(), fresh.cert_pem()};
+}
+
 std::string Signer::sign(std::string_view text, std::string_view version) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::string sig;

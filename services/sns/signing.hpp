@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace stratus::sns {
 
@@ -13,6 +14,8 @@ class Signer {
  public:
   // Loads a PEM key + certificate, or generates a fresh pair when `key_pem` is empty.
   Signer(std::string key_pem, std::string cert_pem);
+  // A fresh RSA key and self-signed certificate as PEM (the slow part: run it off the loop).
+  static std::pair<std::string, std::string> generate();
   ~Signer();
   Signer(const Signer&) = delete;
   Signer& operator=(const Signer&) = delete;

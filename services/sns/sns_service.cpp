@@ -5,10 +5,14 @@
 #include "signing.hpp"
 #include "store.hpp"
 
+#include <stratus/blocking.hpp>
 #include <stratus/clock.hpp>
 #include <stratus/crypto.hpp>
 #include <stratus/ids.hpp>
 #include <stratus/strings.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 namespace stratus::sns {
 
@@ -76,6 +80,38 @@ void SnsService::start(Env& env) {
 void SnsService::reset() {
   store_->wipe();
   if (signer_) store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
+}
+
+void SnsService::prepare_signer() {
+  if (signer_ || key_pending_ || store_->signing_key()) return;
+  key_pending_ = true;
+  boost::asio::co_spawn(
+      env().io,
+      [this]() -> boost::asio::awaitable<void> {
+        auto pems = co_await env().pool.run([] { return Signer::generate(); });
+        key_pending_ = false;
+        if (!signer_ && !stopping_) {
+          signer_ = std::make_unique<Signer>(pems.first, pems.second);
+          store_->set_signing_key(signer_->key_pem(), signer_->cert_pem());
+        }
+        if (key_ready_) key_ready_->notify_all();
+      },
+      boost::asio::detached);
+}
+
+boost::asio::awaitable<void> SnsService::ensure_signer() {
+  if (signer_) co_return;
+  if (store_->signing_key()) {
+    signer();  // a stored key: parsing it is quick
+    co_return;
+  }
+  prepare_signer();
+  if (!key_ready_) key_ready_ = std::make_unique<AsyncEvent>(env().clock);
+  while (!signer_ && key_pending_) {
+    // The clock's deadline is far away: only the generator's notify (or shutdown) ends the wait.
+    bool woken = co_await key_ready_->wait_until(env().clock.now() + std::chrono::hours(1));
+    if (!woken) break;
+  }
 }
 
 Signer& SnsService::signer() {

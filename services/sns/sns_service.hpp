@@ -12,6 +12,10 @@
 #include <optional>
 #include <string>
 
+namespace stratus {
+class AsyncEvent;
+}
+
 namespace stratus::sns {
 
 class Store;
@@ -66,8 +70,11 @@ class SnsService final : public Service {
   Output get_subscription_attributes(Call& c);
   Output set_subscription_attributes(Call& c);
   // ops_publish.cpp
-  Output publish(Call& c);
-  Output publish_batch(Call& c);
+  // The first Publish waits (off the loop) for the signing key; the rest is synchronous.
+  boost::asio::awaitable<Output> publish(Call& c);
+  boost::asio::awaitable<Output> publish_batch(Call& c);
+  Output publish_now(Call& c);
+  Output publish_batch_now(Call& c);
   // ops_platform.cpp (mobile push and SMS)
   Output create_platform_application(Call& c);
   Output delete_platform_application(Call& c);
@@ -108,6 +115,9 @@ class SnsService final : public Service {
   std::string sign(const Topic& topic, const Message& m);
   // The signing key, loaded or generated on first use (start-up stays free of RSA work).
   Signer& signer();
+  // Generates the key on the blocking pool ahead of the first delivery (on the first CreateTopic).
+  void prepare_signer();
+  boost::asio::awaitable<void> ensure_signer();
   // Subscription (un)confirmation messages to http/https endpoints and email logs.
   void send_confirmation(const Topic& topic, const Subscription& s, std::string_view endpoint_url,
                          std::string_view type);
@@ -119,6 +129,8 @@ class SnsService final : public Service {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Signer> signer_;
   bool stopping_ = false;
+  bool key_pending_ = false;
+  std::unique_ptr<AsyncEvent> key_ready_;
 };
 
 }  // namespace stratus::sns
