@@ -168,7 +168,8 @@ Output list_streams(Engine& e, Call& c) {
   std::string table(str_or(in, "TableName"));
   std::string start(str_or(in, "ExclusiveStartStreamArn"));
   auto cur = e.store->db().query(
-      "SELECT arn, table_name, label FROM streams WHERE account = ? AND region = ? AND created >= ? ORDER BY arn",
+      "SELECT arn, table_name, label FROM streams WHERE account = ? AND region = ? AND (enabled = 1 OR disabled_at >= ?) "
+      "ORDER BY arn",
       c.ctx.account_id, c.ctx.region, e.now() - kRetention);
   json::array out;
   std::string last;
