@@ -199,6 +199,13 @@ size_t number_size(const Decimal& d) {
 }
 
 std::optional<std::string> canonical_number(std::string_view s, std::string& error) {
+  // Fast path for the common case: an integer already in canonical form.
+  {
+    std::string_view digits = s.starts_with('-') ? s.substr(1) : s;
+    bool canonical = !digits.empty() && digits.size() <= 38 && (digits[0] != '0' || (digits.size() == 1 && s.size() == 1));
+    for (char c : digits) canonical = canonical && c >= '0' && c <= '9';
+    if (canonical) return std::string(s);
+  }
   auto d = parse_decimal(s);
   if (!d) {
     error = "The parameter cannot be converted to a numeric value: " + std::string(s);
