@@ -465,6 +465,9 @@ boost::asio::awaitable<Output> SqsService::receive_message(Call& c) {
         for (auto& m : taken) a.messages.emplace_back(m.row, m.nonce);
         a.expires_ms = now + kDedupWindowMs;
         attempts_[attempt_key] = std::move(a);
+        // SDKs may send a fresh attempt id on every receive: drop the expired ones now and then.
+        if (attempts_.size() % 256 == 0)
+          std::erase_if(attempts_, [now](const auto& kv) { return kv.second.expires_ms <= now; });
       }
       // A zero visibility timeout leaves the messages available to other pollers at once.
       if (vt == 0) wake(qid, taken.size());
