@@ -6,12 +6,83 @@
 #include "ttl.hpp"
 
 #include <stratus/clock.hpp>
+#include <stratus/protocol.hpp>
 #include <stratus/store.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
 namespace stratus::dynamodb {
+
+namespace {
+
+bool has_null(const json::value& v) {
+  if (v.is_null()) return true;
+  if (v.is_array()) {
+    for (auto& e : v.get_array())
+      if (has_null(e)) return true;
+  } else if (v.is_object()) {
+    for (auto& [k, e] : v.get_object())
+      if (has_null(e)) return true;
+  }
+  return false;
+}
+
+json::value empty_of(const model::Shape& sh) {
+  switch (sh.type) {
+    case model::Type::list: return json::array();
+    case model::Type::structure:
+    case model::Type::map: return json::object();
+    case model::Type::boolean: return false;
+    case model::Type::string:
+    case model::Type::blob: return json::string();
+    default: return 0;
+  }
+}
+
+// Replaces nulls inside lists and maps by the empty value of their shape.
+void fill_nulls(const model::Shape& sh, json::value& v) {
+  switch (sh.type) {
+    case model::Type::structure:
+      if (v.is_object())
+        for (auto& m : sh.members)
+          if (auto* x = v.get_object().if_contains(m.name); x && m.shape) fill_nulls(*m.shape, *x);
+      break;
+    case model::Type::list:
+      if (v.is_array() && sh.member.shape)
+        for (auto& e : v.get_array()) {
+          if (e.is_null()) e = empty_of(*sh.member.shape);
+          fill_nulls(*sh.member.shape, e);
+        }
+      break;
+    case model::Type::map:
+      if (v.is_object() && sh.value.shape)
+        for (auto& [k, e] : v.get_object()) {
+          if (e.is_null()) e = empty_of(*sh.value.shape);
+          fill_nulls(*sh.value.shape, e);
+        }
+      break;
+    default: break;
+  }
+}
+
+// The codec keeps JSON nulls inside lists and maps (structures drop them). The empty value of the
+// member's shape in their place gets AWS's answer for an empty value ("Supplied AttributeValue is
+// empty", or the model's constraint messages) instead of reaching handler code.
+void reject_nulls(Call& c) {
+  json::value doc(std::move(c.input));
+  if (has_null(doc) && c.op && c.op->input) {
+    fill_nulls(*c.op->input, doc);
+    auto errors = protocol::validate(*c.op->input, doc.get_object(), protocol::ValidationOptions{true, false});
+    if (!errors.empty()) {
+      c.input = std::move(doc.get_object());
+      throw AwsError("ValidationException", protocol::validation_message(errors), 400);
+    }
+  }
+  c.input = std::move(doc.get_object());
+}
+
+}  // namespace
 
 DynamoDbService::DynamoDbService()
     : Service(ServiceInfo{
@@ -26,7 +97,12 @@ DynamoDbService::DynamoDbService()
           .crc32_header = true,
       }),
       engine_(std::make_unique<Engine>()) {
-  auto bind = [this](Output (*fn)(Engine&, Call&)) { return [this, fn](Call& c) { return fn(*engine_, c); }; };
+  auto bind = [this](Output (*fn)(Engine&, Call&)) {
+    return [this, fn](Call& c) {
+      reject_nulls(c);
+      return fn(*engine_, c);
+    };
+  };
   on("CreateTable", bind(&ops::create_table));
   on("DescribeTable", bind(&ops::describe_table));
   on("ListTables", bind(&ops::list_tables));

@@ -681,8 +681,12 @@ void check_expression_maps(json::object& input, bool uses_expressions) {
     auto& o = names->get_object();
     if (o.empty()) throw validation("ExpressionAttributeNames must not be empty");
     for (auto& [k, v] : o)
+    {
       if (k.size() < 2 || k[0] != '#')
         throw validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + std::string(k) + "\"");
+      if (!v.is_string() || v.get_string().empty())
+        throw validation("ExpressionAttributeNames contains invalid value: Empty attribute name for key " + std::string(k));
+    }
   }
   if (values) {
     auto& o = input["ExpressionAttributeValues"].get_object();

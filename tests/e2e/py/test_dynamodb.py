@@ -208,6 +208,46 @@ class DynamoDbBoto3(StratusTestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("ResourceNotFoundException", p.stderr)
 
+    def test_malformed_input_is_a_400_never_a_5xx(self):
+        make_table(self.ddb, "robust")
+        cases = [
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "x": None}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "l": {"L": [None]}}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "b": {"B": "!!"}}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": 1}, "sk": {"N": "1"}}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                         "ConditionExpression": "a = :v", "ExpressionAttributeValues": {":v": None}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                         "ConditionExpression": "#a = #a", "ExpressionAttributeNames": {"#a": None}}),
+            ("PutItem", {"TableName": "robust", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "Expected": {"a": None}}),
+            ("UpdateItem", {"TableName": "robust", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "AttributeUpdates": {"a": None}}),
+            ("BatchWriteItem", {"RequestItems": {"robust": None}}),
+            ("BatchWriteItem", {"RequestItems": {"robust": [None]}}),
+            ("BatchWriteItem", {"RequestItems": {"robust": [{}]}}),
+            ("BatchGetItem", {"RequestItems": {"robust": None}}),
+            ("BatchGetItem", {"RequestItems": {"robust": {"Keys": [None]}}}),
+            ("TransactWriteItems", {"TransactItems": [None]}),
+            ("TransactWriteItems", {"TransactItems": [{}]}),
+            ("TransactGetItems", {"TransactItems": [None]}),
+            ("Query", {"TableName": "robust", "KeyConditions": {"pk": None}}),
+            ("Query", {"TableName": "robust", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
+                       "ExclusiveStartKey": {"pk": None}}),
+            ("Scan", {"TableName": "robust", "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": [None]}}}),
+            ("CreateTable", {"TableName": "robust2", "AttributeDefinitions": [None], "KeySchema": [None], "BillingMode": "PAY_PER_REQUEST"}),
+            ("TagResource", {"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/robust", "Tags": [None]}),
+            ("UntagResource", {"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/robust", "TagKeys": [None]}),
+            ("ExecuteStatement", {"Statement": "SELECT * FROM robust WHERE pk = ?", "Parameters": [None]}),
+            ("BatchExecuteStatement", {"Statements": [None]}),
+            ("UpdateItem", {"TableName": "robust", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "UpdateExpression": "SET a = :v",
+                            "ExpressionAttributeValues": {":v": {"M": {"x": None}}}}),
+        ]
+        for op, body in cases:
+            status, _, raw = self.stratus.http("POST", "/", json.dumps(body), {
+                "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
+            self.assertEqual(status, 400, (op, body, raw))
+            doc = json.loads(raw)
+            self.assertTrue(doc["__type"].endswith(("ValidationException", "SerializationException")), (op, doc))
+
     def test_raw_http_validation(self):
         status, headers, body = self.stratus.http("POST", "/", json.dumps({"TableName": "ab"}), {
             "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.DescribeTable"})
