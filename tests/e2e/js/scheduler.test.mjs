@@ -1,0 +1,192 @@
+// EventBridge Scheduler through the JS SDK v3: schedule groups, schedules and their invocations on
+// the Stratus clock (advanced by the test, never waited for), templated and universal targets,
+// context attributes, dead-letter queues and ActionAfterCompletion.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import {
+  SchedulerClient, CreateScheduleCommand, GetScheduleCommand, UpdateScheduleCommand, DeleteScheduleCommand,
+  ListSchedulesCommand, CreateScheduleGroupCommand, GetScheduleGroupCommand, DeleteScheduleGroupCommand,
+  ListScheduleGroupsCommand, TagResourceCommand, ListTagsForResourceCommand, UntagResourceCommand,
+} from '@aws-sdk/client-scheduler';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { clientConfig, startStratus } from './harness.mjs';
+
+const uniq = (p) => `${p}-${randomUUID().slice(0, 8)}`;
+const ROLE = 'arn:aws:iam::000000000000:role/scheduler';
+const pad = (n) => String(n).padStart(2, '0');
+// at() takes wall-clock time without a zone.
+const atExpr = (d) => `at(${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())})`;
+
+async function rejects(promise, name, status, message) {
+  try {
+    await promise;
+  } catch (e) {
+    assert.equal(e.name, name, `${e.name}: ${e.message}`);
+    assert.equal(e.$metadata.httpStatusCode, status);
+    if (message !== undefined) assert.equal(e.message, message);
+    return e;
+  }
+  assert.fail(`expected ${name}`);
+}
+
+describe('scheduler', () => {
+  let s, sch, sqs, eb;
+  const queue = async () => {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniq('q') }))).QueueUrl;
+    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes.QueueArn;
+    return { url, arn };
+  };
+  const drain = async (url, n = 1, seconds = 5) => {
+    const out = [];
+    const deadline = Date.now() + seconds * 1000;
+    while (out.length < n && Date.now() < deadline) {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+      out.push(...(r.Messages || []));
+    }
+    return out;
+  };
+  // The Stratus clock, read from a schedule's CreationDate (tests before may have moved it).
+  const stratusNow = async () => {
+    const name = uniq('probe');
+    await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:none', RoleArn: ROLE }, State: 'DISABLED' }));
+    const t = (await sch.send(new GetScheduleCommand({ Name: name }))).CreationDate;
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+    return t;
+  };
+
+  before(async () => {
+    s = await startStratus();
+    sch = new SchedulerClient(clientConfig(s));
+    sqs = new SQSClient(clientConfig(s));
+    eb = new EventBridgeClient(clientConfig(s));
+  });
+  after(async () => {
+    await s.stop();
+  });
+
+  test('schedule groups: default, create, tags, list, delete', async () => {
+    const def = await sch.send(new GetScheduleGroupCommand({ Name: 'default' }));
+    assert.equal(def.Arn, 'arn:aws:scheduler:us-east-1:000000000000:schedule-group/default');
+    assert.equal(def.State, 'ACTIVE');
+    const name = uniq('g');
+    const c = await sch.send(new CreateScheduleGroupCommand({ Name: name, Tags: [{ Key: 'team', Value: 'a' }] }));
+    assert.equal(c.ScheduleGroupArn, `arn:aws:scheduler:us-east-1:000000000000:schedule-group/${name}`);
+    await rejects(sch.send(new CreateScheduleGroupCommand({ Name: name })), 'ConflictException', 409, `Schedule group ${name} already exists.`);
+    await sch.send(new TagResourceCommand({ ResourceArn: c.ScheduleGroupArn, Tags: [{ Key: 'env', Value: 'dev' }] }));
+    await sch.send(new UntagResourceCommand({ ResourceArn: c.ScheduleGroupArn, TagKeys: ['team'] }));
+    assert.deepEqual((await sch.send(new ListTagsForResourceCommand({ ResourceArn: c.ScheduleGroupArn }))).Tags, [{ Key: 'env', Value: 'dev' }]);
+    const listed = await sch.send(new ListScheduleGroupsCommand({ NamePrefix: name }));
+    assert.deepEqual(listed.ScheduleGroups.map((g) => g.Name), [name]);
+    await sch.send(new CreateScheduleCommand({ Name: 'inside', GroupName: name, ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:x', RoleArn: ROLE } }));
+    await sch.send(new DeleteScheduleGroupCommand({ Name: name }));
+    await rejects(sch.send(new GetScheduleGroupCommand({ Name: name })), 'ResourceNotFoundException', 404);
+    await rejects(sch.send(new GetScheduleCommand({ Name: 'inside', GroupName: name })), 'ResourceNotFoundException', 404);
+  });
+
+  test('schedules: create, get with defaults, list, update, delete, errors', async () => {
+    const name = uniq('s');
+    const q = await queue();
+    const c = await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'cron(0 9 ? * MON-FRI *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: '{"a":1}' }, Description: 'weekday mornings' }));
+    assert.equal(c.ScheduleArn, `arn:aws:scheduler:us-east-1:000000000000:schedule/default/${name}`);
+    const g = await sch.send(new GetScheduleCommand({ Name: name }));
+    assert.equal(g.GroupName, 'default');
+    assert.equal(g.State, 'ENABLED');
+    assert.equal(g.ScheduleExpressionTimezone, 'Europe/Berlin');
+    assert.equal(g.ActionAfterCompletion, 'NONE');
+    assert.deepEqual(g.FlexibleTimeWindow, { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 });
+    assert.deepEqual(g.Target.RetryPolicy, { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+    assert.ok(g.CreationDate instanceof Date);
+    const l = await sch.send(new ListSchedulesCommand({ NamePrefix: name }));
+    assert.equal(l.Schedules.length, 1);
+    assert.deepEqual(l.Schedules[0].Target, { Arn: q.arn });
+    await sch.send(new UpdateScheduleCommand({ Name: name, ScheduleExpression: 'rate(5 minutes)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: q.arn, RoleArn: ROLE }, State: 'DISABLED' }));
+    const u = await sch.send(new GetScheduleCommand({ Name: name }));
+    assert.equal(u.State, 'DISABLED');
+    assert.equal(u.ScheduleExpression, 'rate(5 minutes)');
+    await rejects(sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: q.arn, RoleArn: ROLE } })), 'ConflictException', 409, `Schedule ${name} already exists.`);
+    await rejects(sch.send(new CreateScheduleCommand({ Name: uniq('bad'), ScheduleExpression: 'every day', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: q.arn, RoleArn: ROLE } })), 'ValidationException', 400);
+    await rejects(sch.send(new CreateScheduleCommand({ Name: uniq('bad'), ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
+      ScheduleExpressionTimezone: 'Mars/Base', Target: { Arn: q.arn, RoleArn: ROLE } })), 'ValidationException', 400);
+    await rejects(sch.send(new CreateScheduleCommand({ Name: uniq('bad'), ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
+      GroupName: 'nope', Target: { Arn: q.arn, RoleArn: ROLE } })), 'ResourceNotFoundException', 404, 'Schedule group nope does not exist.');
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+    await rejects(sch.send(new GetScheduleCommand({ Name: name })), 'ResourceNotFoundException', 404, `Schedule ${name} does not exist.`);
+  });
+
+  test('an at() schedule fires once on the clock, fills context attributes, and deletes itself', async () => {
+    const q = await queue();
+    const name = uniq('once');
+    const now = await stratusNow();
+    const when = new Date(now.getTime() + 120000);
+    const arn = (await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: atExpr(when), FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: '{"schedule":"<aws.scheduler.schedule-arn>","at":"<aws.scheduler.scheduled-time>","try":<aws.scheduler.attempt-number>}' } }))).ScheduleArn;
+    assert.equal((await drain(q.url, 1, 1)).length, 0);
+    await s.advanceClock(121);
+    const [m] = await drain(q.url, 1);
+    assert.ok(m, 'invoked');
+    const body = JSON.parse(m.Body);
+    assert.equal(body.schedule, arn);
+    assert.equal(body.at, when.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    assert.equal(body.try, 1);
+    await rejects(sch.send(new GetScheduleCommand({ Name: name })), 'ResourceNotFoundException', 404);
+  });
+
+  test('a rate() schedule keeps firing as time passes', async () => {
+    const q = await queue();
+    const name = uniq('rate');
+    await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(10 minutes)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: 'tick' } }));
+    await s.advanceClock(601);
+    await s.advanceClock(600);
+    const msgs = await drain(q.url, 2);
+    assert.equal(msgs.length, 2);
+    assert.deepEqual(msgs.map((m) => m.Body), ['tick', 'tick']);
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+  });
+
+  test('EventBridge PutEvents and universal (aws-sdk) targets', async () => {
+    const q = await queue();
+    await eb.send(new PutRuleCommand({ Name: 'from-scheduler', EventPattern: '{"source":["my.scheduler"]}' }));
+    await eb.send(new PutTargetsCommand({ Rule: 'from-scheduler', Targets: [{ Id: 'q', Arn: q.arn }] }));
+    await sch.send(new CreateScheduleCommand({ Name: uniq('eb'), ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', RoleArn: ROLE, Input: '{"hello":"bus"}',
+        EventBridgeParameters: { Source: 'my.scheduler', DetailType: 'Tick' } } }));
+    const q2 = await queue();
+    await sch.send(new CreateScheduleCommand({ Name: uniq('sdk'), ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:aws:scheduler:::aws-sdk:sqs:sendMessage', RoleArn: ROLE, Input: JSON.stringify({ QueueUrl: q2.url, MessageBody: 'via sdk' }) } }));
+    await s.advanceClock(61);
+    const [m] = await drain(q.url, 1);
+    const ev = JSON.parse(m.Body);
+    assert.equal(ev.source, 'my.scheduler');
+    assert.equal(ev['detail-type'], 'Tick');
+    assert.deepEqual(ev.detail, { hello: 'bus' });
+    const [m2] = await drain(q2.url, 1);
+    assert.equal(m2.Body, 'via sdk');
+  });
+
+  test('failed invocations go to the dead-letter queue', async () => {
+    const dlq = await queue();
+    const name = uniq('dl');
+    const arn = (await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 minute)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: 'arn:aws:sqs:us-east-1:000000000000:missing-queue', RoleArn: ROLE, Input: '{"x":1}',
+        DeadLetterConfig: { Arn: dlq.arn }, RetryPolicy: { MaximumRetryAttempts: 0 } } }))).ScheduleArn;
+    await s.advanceClock(61);
+    const [m] = await drain(dlq.url, 1);
+    assert.ok(m, 'dead-lettered');
+    assert.equal(m.Body, '{"x":1}');
+    assert.equal(m.MessageAttributes.SCHEDULE_ARN.StringValue, arn);
+    assert.equal(m.MessageAttributes.TARGET_ARN.StringValue, 'arn:aws:sqs:us-east-1:000000000000:missing-queue');
+    assert.ok(m.MessageAttributes.ERROR_CODE.StringValue);
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+  });
+});
