@@ -214,10 +214,46 @@ json::object Engine::project_to_index(const Table& t, const Index& ix, const jso
   return out;
 }
 
-std::optional<json::object> Engine::get(const Table& t, const ItemKey& k) {
+std::optional<json::object> Engine::get(const Table& t, const ItemKey& k, int64_t* stored_len) {
   auto raw = store->get(t.id, k);
+  if (stored_len) *stored_len = raw ? static_cast<int64_t>(raw->size()) : 0;
   if (!raw) return std::nullopt;
   return parse_item(*raw);
+}
+
+const Table::Counts& Engine::counts(Table& t) {
+  if (!t.counts) {
+    auto [n, bytes] = store->count(t.id);
+    t.counts = Table::Counts{n, bytes};
+    t.index_counts.clear();
+    for (auto& ix : t.indexes) {
+      auto [in, ib] = store->count_index(t.id, ix.id);
+      t.index_counts[ix.id] = Table::Counts{in, ib};
+    }
+  }
+  return *t.counts;
+}
+
+void Engine::write_blind(Table& t, const ItemKey& k, const json::object* neu) {
+  int64_t old_len = 0;
+  bool had = false;
+  if (t.counts)
+    if (auto len = store->stored_length(t.id, k)) {
+      had = true;
+      old_len = *len;
+    }
+  int64_t new_len = 0;
+  if (neu) {
+    std::string text = serialize_item(*neu);
+    new_len = static_cast<int64_t>(text.size());
+    store->put(t.id, k, text);
+  } else {
+    store->del(t.id, k);
+  }
+  if (t.counts) {
+    t.counts->items += (neu ? 1 : 0) - (had ? 1 : 0);
+    t.counts->bytes += new_len - old_len;
+  }
 }
 
 namespace {
@@ -235,13 +271,29 @@ std::optional<int64_t> ttl_of(const Table& t, const json::object& item) {
 }
 }  // namespace
 
-void Engine::write(Table& t, const ItemKey& k, const json::object* old, const json::object* neu, bool by_ttl) {
-  if (neu) store->put(t.id, k, serialize_item(*neu));
-  else if (old) store->del(t.id, k);
+void Engine::write(Table& t, const ItemKey& k, const json::object* old, const json::object* neu, bool by_ttl,
+                   int64_t old_len) {
+  int64_t new_len = 0;
+  if (neu) {
+    std::string text = serialize_item(*neu);
+    new_len = static_cast<int64_t>(text.size());
+    store->put(t.id, k, text);
+  } else if (old) {
+    store->del(t.id, k);
+  }
+  if (t.counts) {
+    t.counts->items += (neu ? 1 : 0) - (old ? 1 : 0);
+    t.counts->bytes += new_len - (old ? old_len : 0);
+  }
   for (auto& ix : t.indexes) {
     ItemKey ok, nk;
     bool had = old && index_key(t, ix, *old, k, ok);
     bool has = neu && index_key(t, ix, *neu, k, nk);
+    if (t.counts) {
+      auto& c = t.index_counts[ix.id];
+      c.items += (has ? 1 : 0) - (had ? 1 : 0);
+      c.bytes += (has ? new_len : 0) - (had ? old_len : 0);
+    }
     if (had && has && ok.pk == nk.pk && ok.sk == nk.sk) continue;
     if (had) store->idx_del(t.id, ix.id, ok, k);
     if (has) store->idx_put(t.id, ix.id, nk, k);

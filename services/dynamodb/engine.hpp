@@ -46,9 +46,16 @@ struct Engine {
   // Attributes an index returns for an item (its projection).
   json::object project_to_index(const Table& t, const Index& ix, const json::object& item) const;
 
-  std::optional<json::object> get(const Table& t, const ItemKey& k);
-  // The one write primitive: replaces `old` (nullptr: none) by `neu` (nullptr: delete).
-  void write(Table& t, const ItemKey& k, const json::object* old, const json::object* neu, bool by_ttl = false);
+  // The stored item; `stored_len` receives the length of its stored form (for size counters).
+  std::optional<json::object> get(const Table& t, const ItemKey& k, int64_t* stored_len = nullptr);
+  // The one write primitive: replaces `old` (nullptr: none; `old_len` its stored length) by `neu`
+  // (nullptr: delete).
+  void write(Table& t, const ItemKey& k, const json::object* old, const json::object* neu, bool by_ttl = false,
+             int64_t old_len = 0);
+  // Replaces or deletes an item nothing else depends on (no indexes, streams, TTL) without reading it.
+  void write_blind(Table& t, const ItemKey& k, const json::object* neu);
+  // Table::counts (and index counts), computed once from the store.
+  const Table::Counts& counts(Table& t);
 
   // Validates UpdateItem/PutItem results: index key types, sizes.
   void check_index_values(const Table& t, const json::object& item, bool from_update) const;

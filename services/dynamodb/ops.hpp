@@ -65,6 +65,7 @@ struct WriteOp {
   std::unique_ptr<ExprParser> parser;
   std::string return_on_failure;  // ReturnValuesOnConditionCheckFailure
   bool blind = false;             // nothing needs the old item: write without reading it
+  int64_t old_len = 0;            // stored length of the old item
   // results
   std::optional<json::object> old_item, new_item;
 };

@@ -61,7 +61,7 @@ void prepare_write(Engine& e, const RequestContext& ctx, WriteOp& w, json::objec
 
 bool evaluate_write(Engine& e, WriteOp& w, bool no_throw) {
   Table& t = *w.table;
-  if (!w.blind) w.old_item = e.get(t, w.key);
+  if (!w.blind) w.old_item = e.get(t, w.key, &w.old_len);
   if (w.condition) {
     static const json::object kEmpty;
     if (!evaluate(*w.condition, w.old_item ? *w.old_item : kEmpty)) {
@@ -90,12 +90,12 @@ bool evaluate_write(Engine& e, WriteOp& w, bool no_throw) {
 void commit_write(Engine& e, WriteOp& w) {
   if (w.kind == WriteOp::Kind::check) return;
   if (w.blind) {
-    if (w.new_item) e.store->put(w.table->id, w.key, serialize_item(*w.new_item));
-    else e.store->del(w.table->id, w.key);
+    e.write_blind(*w.table, w.key, w.new_item ? &*w.new_item : nullptr);
     return;
   }
   if (w.kind == WriteOp::Kind::del && !w.old_item) return;
-  e.write(*w.table, w.key, w.old_item ? &*w.old_item : nullptr, w.new_item ? &*w.new_item : nullptr);
+  e.write(*w.table, w.key, w.old_item ? &*w.old_item : nullptr, w.new_item ? &*w.new_item : nullptr, false,
+          w.old_len);
 }
 
 json::object write_capacity(const Table& t, const WriteOp& w, std::string_view mode, double factor) {

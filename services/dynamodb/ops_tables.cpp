@@ -18,18 +18,18 @@ namespace {
 
 json::object describe(Engine& e, Table& t, std::string_view status = "ACTIVE") {
   json::object d = t.desc;
-  auto [count, bytes] = e.store->count(t.id);
+  const Table::Counts& tc = e.counts(t);
   d["TableStatus"] = status;
-  d["TableSizeBytes"] = bytes;
-  d["ItemCount"] = count;
+  d["TableSizeBytes"] = tc.bytes;
+  d["ItemCount"] = tc.items;
   for (const char* list : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"})
     if (auto* arr = d.if_contains(list))
       for (auto& x : arr->get_array()) {
         auto& o = x.get_object();
         if (auto* ix = t.index(str_or(o, "IndexName"))) {
-          auto [ic, ib] = e.store->count_index(t.id, ix->id);
-          o["ItemCount"] = ic;
-          o["IndexSizeBytes"] = ib;
+          const Table::Counts& ic = t.index_counts[ix->id];
+          o["ItemCount"] = ic.items;
+          o["IndexSizeBytes"] = ic.bytes;
           if (status == "CREATING" && ix->global) o["IndexStatus"] = "CREATING";
         }
       }
@@ -229,6 +229,7 @@ Output update_table(Engine& e, Call& c) {
           if (e.index_key(t, *ix, item, tk, ik)) rows.emplace_back(ik, tk);
         }
         for (auto& [ik, tk] : rows) e.store->idx_put(t.id, ix->id, ik, tk);
+        t.counts.reset();
       } else if (auto* del = opt_obj(uo, "Delete")) {
         std::string iname(str_or(*del, "IndexName"));
         const Index* ix = t.index(iname);
@@ -243,6 +244,7 @@ Output update_table(Engine& e, Call& c) {
           }
         if (arr.empty()) d.erase("GlobalSecondaryIndexes");
         t.derive();
+        t.counts.reset();
       } else if (auto* up = opt_obj(uo, "Update")) {
         std::string iname(str_or(*up, "IndexName"));
         if (!t.index(iname)) throw AwsError("ResourceNotFoundException", "Requested resource not found: Index: " + iname + " not found", 400);

@@ -96,7 +96,7 @@ json::object parse_item(std::string_view text) {
 std::string serialize_item(const json::object& item) { return json::serialize(item); }
 
 namespace {
-enum Hot { kGet, kPut, kDel, kBegin, kCommit, kRollback };
+enum Hot { kGet, kPut, kDel, kBegin, kCommit, kRollback, kLen };
 constexpr const char* kHotSql[] = {
     "SELECT item FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?",
     "INSERT OR REPLACE INTO items (tid, h, pk, sk, item) VALUES (?, ?, ?, ?, ?)",
@@ -104,6 +104,7 @@ constexpr const char* kHotSql[] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
+    "SELECT length(item) FROM items WHERE tid = ? AND h = ? AND pk = ? AND sk = ?",
 };
 }  // namespace
 
@@ -185,6 +186,14 @@ std::optional<std::string> Store::get(int64_t tid, const ItemKey& k) {
   store::Cursor c(st);
   if (!c.next()) return std::nullopt;
   return std::string(c.blob(0));
+}
+
+std::optional<int64_t> Store::stored_length(int64_t tid, const ItemKey& k) {
+  store::Statement& st = hot(kLen);
+  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  store::Cursor c(st);
+  if (!c.next()) return std::nullopt;
+  return c.i64(0);
 }
 
 void Store::put(int64_t tid, const ItemKey& k, std::string_view item) {

@@ -65,6 +65,7 @@ class Store {
   void delete_table(int64_t id);
 
   std::optional<std::string> get(int64_t tid, const ItemKey& k);
+  std::optional<int64_t> stored_length(int64_t tid, const ItemKey& k);
   void put(int64_t tid, const ItemKey& k, std::string_view item);
   void del(int64_t tid, const ItemKey& k);
   void idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk);

@@ -6,6 +6,7 @@
 #include <stratus/json.hpp>
 
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct Table {
   bool ttl_enabled = false;
   json::array tags;
   bool pitr = false;
+  // ItemCount / TableSizeBytes (bytes of stored items) and the same per index id: counted once
+  // when first described, then kept up to date by every write (no table scan per DescribeTable).
+  struct Counts {
+    int64_t items = 0, bytes = 0;
+  };
+  std::optional<Counts> counts;
+  std::unordered_map<int64_t, Counts> index_counts;
 
   std::string arn() const { return std::string(str_or(desc, "TableArn")); }
   bool is_key(std::string_view attr) const { return attr == hash.name || (range && attr == range->name); }

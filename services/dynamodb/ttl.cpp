@@ -37,12 +37,13 @@ size_t sweep_expired(Engine& e, size_t max_items) {
       continue;
     }
     Table& t = *it->second;
-    auto item = e.get(t, d.k);
+    int64_t len = 0;
+    auto item = e.get(t, d.k, &len);
     if (!item) {
       e.store->ttl_del(t.id, d.k);
       continue;
     }
-    e.write(t, d.k, &*item, nullptr, true);
+    e.write(t, d.k, &*item, nullptr, true, len);
   }
   tx.commit();
   return due.size();

@@ -439,6 +439,24 @@ describe('dynamodb', () => {
     assert.deepEqual(tg.Responses[1], {});
   });
 
+  test('ItemCount and TableSizeBytes follow writes', async () => {
+    await table('Counts');
+    const count = async () => (await ddb.send(new DescribeTableCommand({ TableName: 'Counts' }))).Table;
+    assert.equal((await count()).ItemCount, 0);
+    await ddb.send(new PutItemCommand({ TableName: 'Counts', Item: { pk: { S: 'a' }, sk: { N: '1' }, v: { S: 'x'.repeat(100) } } }));
+    await ddb.send(new PutItemCommand({ TableName: 'Counts', Item: { pk: { S: 'a' }, sk: { N: '1' }, v: { S: 'x'.repeat(10) } } }));
+    await ddb.send(new BatchWriteItemCommand({ RequestItems: { Counts: [{ PutRequest: { Item: { pk: { S: 'b' }, sk: { N: '1' } } } }] } }));
+    let t = await count();
+    assert.equal(t.ItemCount, 2);
+    const bytes = t.TableSizeBytes;
+    assert.ok(bytes > 0 && bytes < 200, `${bytes}`);
+    await ddb.send(new DeleteItemCommand({ TableName: 'Counts', Key: { pk: { S: 'a' }, sk: { N: '1' } } }));
+    await ddb.send(new DeleteItemCommand({ TableName: 'Counts', Key: { pk: { S: 'zz' }, sk: { N: '1' } } }));
+    t = await count();
+    assert.equal(t.ItemCount, 1);
+    assert.ok(t.TableSizeBytes < bytes);
+  });
+
   test('ReturnConsumedCapacity', async () => {
     await table('Cap');
     const r = await ddb.send(new PutItemCommand({ TableName: 'Cap', Item: { pk: { S: 'a' }, sk: { N: '1' }, d: { S: 'x'.repeat(1500) } }, ReturnConsumedCapacity: 'TOTAL' }));
