@@ -462,6 +462,8 @@ Output scan(Engine& e, Call& c) {
     lo = static_cast<int64_t>((static_cast<unsigned __int128>(*seg) << 32) / static_cast<uint64_t>(*total));
     hi = static_cast<int64_t>((static_cast<unsigned __int128>(*seg + 1) << 32) / static_cast<uint64_t>(*total));
   }
+  // The page starts at the start key's partition: the range scan begins there, not at the segment's start.
+  if (start) lo = std::max(lo, start->h);
   Table& t = *p.tg.table;
   Sql q;
   if (p.tg.index) {
