@@ -258,5 +258,42 @@ class DynamoDbBoto3(StratusTestCase):
                       doc["message"])
 
 
+class DynamoDbDurability(unittest.TestCase):
+    def test_kill9_keeps_acknowledged_writes(self):
+        from stratus_harness import Stratus
+        s = Stratus()
+        try:
+            ddb = s.client("dynamodb")
+            ddb.create_table(
+                TableName="durable", BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                      {"AttributeName": "g", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                GlobalSecondaryIndexes=[{"IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                         "Projection": {"ProjectionType": "ALL"}}],
+                StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"})
+            for i in range(5):
+                ddb.put_item(TableName="durable", Item={"pk": {"S": "k%d" % i}, "g": {"S": "G"}, "n": {"N": str(i)}})
+            s.kill9()
+            s.start()
+            ddb = s.client("dynamodb")
+            self.assertEqual(ddb.get_item(TableName="durable", Key={"pk": {"S": "k3"}})["Item"]["n"], {"N": "3"})
+            q = ddb.query(TableName="durable", IndexName="byG", KeyConditionExpression="g = :g",
+                          ExpressionAttributeValues={":g": {"S": "G"}})
+            self.assertEqual(q["Count"], 5)
+            self.assertEqual(ddb.describe_table(TableName="durable")["Table"]["ItemCount"], 5)
+            ddb.put_item(TableName="durable", Item={"pk": {"S": "k9"}, "g": {"S": "G"}})
+            st = s.client("dynamodbstreams")
+            arn = ddb.describe_table(TableName="durable")["Table"]["LatestStreamArn"]
+            shard = st.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            it = st.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            recs = st.get_records(ShardIterator=it)["Records"]
+            self.assertEqual(len(recs), 6)
+            seqs = [r["dynamodb"]["SequenceNumber"] for r in recs]
+            self.assertEqual(seqs, sorted(set(seqs)), "sequence numbers keep increasing across restarts")
+        finally:
+            s.close()
+
+
 if __name__ == "__main__":
     unittest.main()
