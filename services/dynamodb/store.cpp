@@ -84,12 +84,23 @@ uint32_t partition_hash(std::string_view s) {
 }
 
 json::object parse_item(std::string_view text) {
-  json::parse_options opt;
-  opt.allow_invalid_utf8 = true;
-  opt.max_depth = 128;
+  // One parser reused for every stored item: constructing a parser per call costs more than the
+  // parse of a small item.
+  static thread_local json::parser parser = [] {
+    json::parse_options opt;
+    opt.allow_invalid_utf8 = true;
+    opt.max_depth = 128;
+    return json::parser(json::storage_ptr(), opt);
+  }();
+  parser.reset();
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec, {}, opt);
-  if (ec || !v.is_object()) return {};
+  parser.write(text.data(), text.size(), ec);
+  if (ec) {
+    parser.reset();
+    return {};
+  }
+  json::value v = parser.release();
+  if (!v.is_object()) return {};
   return std::move(v.get_object());
 }
 
