@@ -34,8 +34,10 @@ class Clock {
   boost::asio::awaitable<bool> sleep_until(time_point t);
   boost::asio::awaitable<bool> sleep_for(duration d) { co_return co_await sleep_until(now() + d); }
 
-  // Wakes every sleeper for good (shutdown).
+  // Wakes every sleeper for good (shutdown). Afterwards every wait returns false at once: a
+  // loop that waits must end when stopped() is true instead of waiting again.
   void cancel_all();
+  bool stopped() const { return stopped_; }
   const boost::asio::any_io_executor& executor() const { return ex_; }
 
  private:

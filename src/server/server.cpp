@@ -65,6 +65,9 @@ void Server::shutdown() {
   asio::co_spawn(
       core_.io,
       [this]() -> awaitable<void> {
+        // Wake everything parked on the clock (long polls, Runtime API /next, retries) so the
+        // requests in flight complete now instead of pinning shutdown; then let them finish.
+        core_.clock.cancel_all();
         asio::steady_timer t(core_.io);
         auto deadline = std::chrono::steady_clock::now() + core_.config.shutdown_grace;
         while (!core_.sessions.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -72,7 +75,6 @@ void Server::shutdown() {
           t.expires_after(std::chrono::milliseconds(10));
           co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
         }
-        core_.clock.cancel_all();
         auto& all = core_.services.all();
         for (auto it = all.rbegin(); it != all.rend(); ++it) {
           try {

@@ -92,6 +92,19 @@ describe('core (open auth)', () => {
     assert.ok((await sts.send(new GetCallerIdentityCommand({}))).Account);
   });
 
+  test('broken JSON → SerializationException; the server keeps serving', async () => {
+    for (const body of ['{"QueueNamePrefix": ', '[1, 2]', '\u0000\u0001garbage']) {
+      const r = await s.fetch('/', { method: 'POST', headers: { 'X-Amz-Target': 'AmazonSQS.ListQueues', 'Content-Type': 'application/x-amz-json-1.0' }, body });
+      assert.equal(r.status, 400);
+      const e = await r.json();
+      assert.equal(e.__type, 'com.amazon.coral.service#SerializationException');
+    }
+    const wrongType = await s.fetch('/', { method: 'POST', headers: { 'X-Amz-Target': 'AmazonSQS.ListQueues', 'Content-Type': 'application/x-amz-json-1.0' }, body: '{"MaxResults": "ten"}' });
+    assert.equal(wrongType.status, 400);
+    assert.equal((await wrongType.json()).message, 'STRING_VALUE can not be converted to an Integer');
+    assert.ok((await sts.send(new GetCallerIdentityCommand({}))).Account);
+  });
+
   test('unknown query Action → InvalidAction in an ErrorResponse', async () => {
     const r = await s.fetch('/', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'Action=FlyToTheMoon&Version=2011-06-15' });
     assert.equal(r.status, 400);

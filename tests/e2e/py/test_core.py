@@ -1,6 +1,7 @@
 """The foundation through boto3 (1.43 and 1.26), the AWS CLI (v1 and v2) and raw sockets."""
 import json
 import socket
+import time
 import unittest
 
 from botocore.exceptions import ClientError
@@ -191,6 +192,32 @@ class CliV2(StratusTestCase):
 
 
 class Shutdown(unittest.TestCase):
+    def test_sigterm_finishes_an_in_flight_long_poll(self):
+        import threading
+        s = Stratus()
+        try:
+            sqs = s.client("sqs")
+            url = sqs.create_queue(QueueName="shutdown-poll")["QueueUrl"]
+            result = {}
+
+            def poll():
+                try:
+                    result["r"] = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=15)
+                except Exception as e:  # pragma: no cover - reported below
+                    result["e"] = e
+
+            t = threading.Thread(target=poll)
+            t.start()
+            time.sleep(0.5)
+            started = time.time()
+            self.assertEqual(s.stop(), 0)
+            t.join(10)
+            self.assertNotIn("e", result, result.get("e"))
+            self.assertEqual(result["r"].get("Messages", []), [])
+            self.assertLess(time.time() - started, 5, "shutdown must not wait for the long poll's 15 s")
+        finally:
+            s.close()
+
     def test_sigterm_is_graceful(self):
         s = Stratus()
         try:
