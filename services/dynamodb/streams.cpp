@@ -11,6 +11,7 @@
 #include <stratus/ids.hpp>
 #include <stratus/strings.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -154,6 +155,12 @@ void trim(Engine& e) {
   e.store->db().run("DELETE FROM stream_records WHERE created < ?", e.now() - kRetention);
 }
 
+// Iterators age in real time, not on the test clock: advancing the clock (TTL tests) must not
+// expire the iterator a Lambda event-source mapping is polling with, as it never would in AWS.
+double real_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 std::string make_iterator(const StreamRow& s, int64_t position, double now) {
   std::string payload = std::to_string(s.id) + ":" + std::to_string(position) + ":" +
                         std::to_string(static_cast<int64_t>(now * 1000));
@@ -238,7 +245,7 @@ Output get_shard_iterator(Engine& e, Call& c) {
       throw validation("Invalid SequenceNumber " + *seq_in + " for shard " + s->shard);
     pos = type == "AT_SEQUENCE_NUMBER" ? *seq : *seq + 1;
   }
-  return json::object{{"ShardIterator", make_iterator(*s, pos, e.now())}};
+  return json::object{{"ShardIterator", make_iterator(*s, pos, real_now())}};
 }
 
 Output get_records(Engine& e, Call& c) {
@@ -257,7 +264,7 @@ Output get_records(Engine& e, Call& c) {
   if (!sid || !pos || !issued) throw validation("Invalid ShardIterator");
   auto s = load_stream(e, arn);
   if (!s || s->id != *sid) throw stream_not_found(arn);
-  double now = e.now();
+  double now = real_now();
   if (now - static_cast<double>(*issued) / 1000.0 > kIteratorLifetime)
     throw AwsError("ExpiredIteratorException", "Iterator expired. The iterator was created at time " +
                                                    iso8601(static_cast<double>(*issued) / 1000.0) +

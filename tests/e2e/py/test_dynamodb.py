@@ -172,15 +172,16 @@ class DynamoDbBoto3(StratusTestCase):
         self.ddb.update_time_to_live(TableName="ttlt", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
         now = int(time.time())
         self.ddb.put_item(TableName="ttlt", Item={"pk": {"S": "x"}, "sk": {"N": "1"}, "exp": {"N": str(now + 60)}})
+        st = self.client("dynamodbstreams")
+        arn = self.ddb.describe_table(TableName="ttlt")["Table"]["LatestStreamArn"]
+        shard = st.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        # An iterator taken before the clock moves keeps working (iterators age in real time).
+        it = st.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         self.stratus.advance_clock(7200)
         deadline = time.time() + 10
         while time.time() < deadline and "Item" in self.ddb.get_item(TableName="ttlt", Key={"pk": {"S": "x"}, "sk": {"N": "1"}}):
             time.sleep(0.05)
         self.assertNotIn("Item", self.ddb.get_item(TableName="ttlt", Key={"pk": {"S": "x"}, "sk": {"N": "1"}}))
-        st = self.client("dynamodbstreams")
-        arn = self.ddb.describe_table(TableName="ttlt")["Table"]["LatestStreamArn"]
-        shard = st.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        it = st.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         recs = st.get_records(ShardIterator=it)["Records"]
         self.assertEqual(recs[-1]["eventName"], "REMOVE")
         self.assertEqual(recs[-1]["userIdentity"], {"PrincipalId": "dynamodb.amazonaws.com", "Type": "Service"})
