@@ -173,15 +173,25 @@ void Database::wipe() {
   migrate(ms);
 }
 
+// Transaction control goes through cached prepared statements: exec() would parse the SQL on
+// every write, a measurable cost on the hot path (SQS send/delete, DynamoDB writes).
+namespace {
+void step_once(Database& db, const std::string& sql) {
+  Statement& st = db.prepare(sql);
+  while (st.step()) {
+  }
+}
+}  // namespace
+
 Database::Transaction::Transaction(Database& db) : db_(db), nested_(db.depth_ > 0) {
-  db_.exec(nested_ ? "SAVEPOINT sp" + std::to_string(db_.depth_) : std::string("BEGIN IMMEDIATE"));
+  step_once(db_, nested_ ? "SAVEPOINT sp" + std::to_string(db_.depth_) : std::string("BEGIN IMMEDIATE"));
   ++db_.depth_;
 }
 
 void Database::Transaction::commit() {
   --db_.depth_;
   done_ = true;
-  db_.exec(nested_ ? "RELEASE sp" + std::to_string(db_.depth_) : std::string("COMMIT"));
+  step_once(db_, nested_ ? "RELEASE sp" + std::to_string(db_.depth_) : std::string("COMMIT"));
 }
 
 Database::Transaction::~Transaction() {
@@ -190,9 +200,10 @@ Database::Transaction::~Transaction() {
   try {
     if (nested_) {
       auto sp = "sp" + std::to_string(db_.depth_);
-      db_.exec("ROLLBACK TO " + sp + "; RELEASE " + sp);
+      step_once(db_, "ROLLBACK TO " + sp);
+      step_once(db_, "RELEASE " + sp);
     } else {
-      db_.exec("ROLLBACK");
+      step_once(db_, "ROLLBACK");
     }
   } catch (const std::exception& e) {
     spdlog::error("{}: rollback failed: {}", db_.name_, e.what());
