@@ -223,9 +223,6 @@ Output get_item(Engine& e, Call& c) {
   check_no_mixing(in, {"ProjectionExpression"}, {"AttributesToGet"});
   check_expression_maps(in, in.contains("ProjectionExpression"));
   ExprParser p(opt_obj(in, "ExpressionAttributeNames"), nullptr);
-  if (in.contains("ExpressionAttributeValues"))
-    throw validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {" +
-                     std::string(in.at("ExpressionAttributeValues").get_object().begin()->key()) + "}");
   auto proj = read_projection(in, p);
   p.check_unused();
   Table& t = e.require(c.ctx, str_or(in, "TableName"));

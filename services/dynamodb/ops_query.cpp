@@ -380,8 +380,7 @@ Output query(Engine& e, Call& c) {
 
   Table& t = *p.tg.table;
   std::string pk = key_bytes(*kr.hash);
-  int64_t h = partition_hash(pk);
-  if (p.tg.index && !p.tg.index->global) h = partition_hash(pk);
+  int64_t h = partition_hash(pk);  // LSI rows share the table's partition hash
   Sql q;
   std::string col = p.tg.index ? "x.sk" : "sk";
   if (p.tg.index) {
