@@ -215,10 +215,7 @@ json::object Engine::project_to_index(const Table& t, const Index& ix, const jso
 }
 
 std::optional<json::object> Engine::get(const Table& t, const ItemKey& k, int64_t* stored_len) {
-  auto raw = store->get(t.id, k);
-  if (stored_len) *stored_len = raw ? static_cast<int64_t>(raw->size()) : 0;
-  if (!raw) return std::nullopt;
-  return parse_item(*raw);
+  return store->get_item(t.id, k, stored_len);
 }
 
 const Table::Counts& Engine::counts(Table& t) {

@@ -227,13 +227,12 @@ Output get_item(Engine& e, Call& c) {
   p.check_unused();
   Table& t = e.require(c.ctx, str_or(in, "TableName"));
   ItemKey k = e.key_from_key(t, in["Key"].as_object());
-  auto raw = e.store->get(t.id, k);
+  auto item = e.store->get_item(t.id, k);
   json::object out;
   size_t size = 0;
-  if (raw) {
-    json::object item = parse_item(*raw);
-    size = item_size(item);
-    out["Item"] = proj ? project(item, *proj) : std::move(item);
+  if (item) {
+    size = item_size(*item);
+    out["Item"] = proj ? project(*item, *proj) : std::move(*item);
   }
   auto rcc = str_or(in, "ReturnConsumedCapacity", "NONE");
   if (rcc != "NONE")

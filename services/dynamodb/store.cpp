@@ -199,6 +199,19 @@ std::optional<std::string> Store::get(int64_t tid, const ItemKey& k) {
   return std::string(c.blob(0));
 }
 
+std::optional<json::object> Store::get_item(int64_t tid, const ItemKey& k, int64_t* len) {
+  store::Statement& st = hot(kGet);
+  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  store::Cursor c(st);
+  if (!c.next()) {
+    if (len) *len = 0;
+    return std::nullopt;
+  }
+  std::string_view raw = c.blob(0);
+  if (len) *len = static_cast<int64_t>(raw.size());
+  return parse_item(raw);
+}
+
 std::optional<int64_t> Store::stored_length(int64_t tid, const ItemKey& k) {
   store::Statement& st = hot(kLen);
   st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});

@@ -65,6 +65,8 @@ class Store {
   void delete_table(int64_t id);
 
   std::optional<std::string> get(int64_t tid, const ItemKey& k);
+  // The stored item parsed straight from SQLite's buffer (no copy); `len` gets its stored length.
+  std::optional<json::object> get_item(int64_t tid, const ItemKey& k, int64_t* len = nullptr);
   std::optional<int64_t> stored_length(int64_t tid, const ItemKey& k);
   void put(int64_t tid, const ItemKey& k, std::string_view item);
   void del(int64_t tid, const ItemKey& k);
