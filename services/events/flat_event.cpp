@@ -346,15 +346,35 @@ std::optional<FlatEvent> FlatEvent::parse(std::string_view json) {
     }
     e.fields_.push_back(f);
   }
-  std::stable_sort(e.fields_.begin(), e.fields_.end(), [](const Field& x, const Field& y) { return x.path < y.path; });
+  uint64_t last_hash = 0;
+  std::string_view last_path;
+  for (auto& f : e.fields_) {
+    if (f.path.data() != last_path.data() || f.path.size() != last_path.size()) {
+      last_hash = path_hash(f.path);
+      last_path = f.path;
+    }
+    f.path_hash = last_hash;
+  }
+  std::stable_sort(e.fields_.begin(), e.fields_.end(), [](const Field& x, const Field& y) {
+    return x.path_hash != y.path_hash ? x.path_hash < y.path_hash : x.path < y.path;
+  });
   return e;
 }
 
-std::pair<const FlatEvent::Field*, const FlatEvent::Field*> FlatEvent::at(std::string_view path) const {
-  auto lo = std::lower_bound(fields_.begin(), fields_.end(), path,
-                             [](const Field& f, std::string_view p) { return f.path < p; });
+uint64_t FlatEvent::path_hash(std::string_view path) {
+  // FNV-1a: paths are short, and this only has to spread them.
+  uint64_t h = 1469598103934665603ULL;
+  for (char c : path) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+std::pair<const FlatEvent::Field*, const FlatEvent::Field*> FlatEvent::at(std::string_view path, uint64_t hash) const {
+  // Fields are sorted by (hash, path): integer comparisons find the run, one string compare confirms it.
+  auto lo = std::lower_bound(fields_.begin(), fields_.end(), hash,
+                             [](const Field& f, uint64_t h) { return f.path_hash < h; });
+  while (lo != fields_.end() && lo->path_hash == hash && lo->path != path) ++lo;
   auto hi = lo;
-  while (hi != fields_.end() && hi->path == path) ++hi;
+  while (hi != fields_.end() && hi->path_hash == hash && hi->path == path) ++hi;
   return {fields_.data() + (lo - fields_.begin()), fields_.data() + (hi - fields_.begin())};
 }
 

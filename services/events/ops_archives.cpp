@@ -216,17 +216,21 @@ Output EventsService::start_replay(Call& c) {
 
 asio::awaitable<void> EventsService::replay_task(std::string account, std::string region_name, std::string name) {
   co_await asio::post(env().io, asio::use_awaitable);  // StartReplay answers STARTING first
+  // Looked up again after every suspension: a reset may have dropped the region meanwhile.
+  auto find_region = [&]() -> Region* {
+    auto it = regions_.find(account + "/" + region_name);
+    return it == regions_.end() ? nullptr : &it->second;
+  };
   auto find_replay = [&]() -> Replay* {
-    auto rit = regions_.find(account + "/" + region_name);
-    if (rit == regions_.end()) return nullptr;
-    auto it = rit->second.replays.find(name);
-    return it == rit->second.replays.end() ? nullptr : &it->second;
+    Region* r = find_region();
+    if (!r) return nullptr;
+    auto it = r->replays.find(name);
+    return it == r->replays.end() ? nullptr : &it->second;
   };
   Replay* rp = find_replay();
   if (!rp || rp->cancel) co_return;
-  Region& r = region(account, region_name);
   rp->state = "RUNNING";
-  save(r, *rp);
+  save(*find_region(), *rp);
   const std::string archive = name_after_slash(rp->source_arn);
   std::vector<std::string> filters;
   if (auto* f = opt_arr(rp->destination, "FilterArns"))
@@ -237,8 +241,9 @@ asio::awaitable<void> EventsService::replay_task(std::string account, std::strin
   size_t n = 0;
   for (auto& ev : events) {
     rp = find_replay();
-    if (!rp) co_return;  // reset
+    if (!rp) co_return;
     if (rp->cancel) break;
+    Region& r = *find_region();
     Bus* b = find_bus(r, dest);
     if (!b) break;
     std::string text = ev.event;
@@ -252,7 +257,7 @@ asio::awaitable<void> EventsService::replay_task(std::string account, std::strin
   if (!rp) co_return;
   rp->state = rp->cancel ? "CANCELLED" : "COMPLETED";
   rp->ended = now();
-  save(r, *rp);
+  save(*find_region(), *rp);
 }
 
 Output EventsService::cancel_replay(Call& c) {

@@ -175,6 +175,7 @@ struct Pattern::Test {
 
 struct Pattern::FieldRule {
   std::string path;
+  uint64_t path_hash = 0;
   std::shared_ptr<const std::vector<Test>> tests;
   bool has_absent = false;
   bool ip_mode = false;
@@ -627,6 +628,7 @@ std::shared_ptr<const Pattern> compile(std::string_view json) {
     for (auto& [path, tests] : r) {
       Pattern::FieldRule f;
       f.path = path;
+      f.path_hash = FlatEvent::path_hash(path);
       f.tests = tests;
       for (auto& t : *tests) {
         if (t.op == Op::absent) f.has_absent = true;
@@ -777,7 +779,7 @@ bool branch_matches(const Pattern::Branch& b, const FlatEvent& e) {
   bounds.clear();
   bool arrays = false;
   for (auto& fr : b.fields) {
-    auto [lo, hi] = e.at(fr.path);
+    auto [lo, hi] = e.at(fr.path, fr.path_hash);
     bounds.push_back(picked.size());
     if (lo == hi) {
       if (fr.has_absent) {
@@ -838,16 +840,19 @@ void PatternIndex::add(uint64_t id, std::shared_ptr<const Pattern> p) {
       break;
     }
   }
-  if (e.key_field < 0) unindexed_.push_back(id);
+  const Candidate c{id, e.pattern.get()};
+  if (e.key_field < 0) unindexed_.push_back(c);
   else
-    for (auto& key : e.keys) by_key_[e.key_field][key].push_back(id);
+    for (auto& key : e.keys) by_key_[e.key_field][key].push_back(c);
   patterns_.emplace(id, std::move(e));
 }
 
 void PatternIndex::remove(uint64_t id) {
   auto it = patterns_.find(id);
   if (it == patterns_.end()) return;
-  auto drop = [id](std::vector<uint64_t>& v) { v.erase(std::remove(v.begin(), v.end(), id), v.end()); };
+  auto drop = [id](std::vector<Candidate>& v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [id](const Candidate& c) { return c.id == id; }), v.end());
+  };
   if (it->second.key_field < 0) {
     drop(unindexed_);
   } else {
@@ -869,7 +874,7 @@ void PatternIndex::clear() {
   unindexed_.clear();
 }
 
-void PatternIndex::candidates(const FlatEvent& e, std::vector<uint64_t>& out) const {
+void PatternIndex::candidates(const FlatEvent& e, std::vector<Candidate>& out) const {
   out.clear();
   size_t lookups = 0;
   for (int k = 0; k < 2; ++k) {
@@ -877,7 +882,7 @@ void PatternIndex::candidates(const FlatEvent& e, std::vector<uint64_t>& out) co
     auto [lo, hi] = e.at(kKeys[k]);
     for (auto* f = lo; f != hi; ++f) {
       if (f->kind != Kind::string) continue;
-      auto it = by_key_[k].find(std::string(f->text));
+      auto it = by_key_[k].find(f->text);
       if (it == by_key_[k].end()) continue;
       out.insert(out.end(), it->second.begin(), it->second.end());
       ++lookups;

@@ -38,6 +38,7 @@ class FlatEvent {
  public:
   struct Field {
     std::string_view path;
+    uint64_t path_hash = 0;
     std::string_view text;          // string contents (unescaped), or the number / literal as written
     Kind kind;
     bool has_number = false;        // a number within the comparable range
@@ -54,8 +55,10 @@ class FlatEvent {
 
   const std::vector<Field>& fields() const { return fields_; }
   const std::vector<ArrayRef>& array_refs() const { return refs_; }
-  // The fields at `path` (contiguous).
-  std::pair<const Field*, const Field*> at(std::string_view path) const;
+  // The fields at `path` (contiguous); `hash` is path_hash(path), for callers that keep it.
+  std::pair<const Field*, const Field*> at(std::string_view path) const { return at(path, path_hash(path)); }
+  std::pair<const Field*, const Field*> at(std::string_view path, uint64_t hash) const;
+  static uint64_t path_hash(std::string_view path);
 
  private:
   friend struct FlatBuilder;
@@ -107,10 +110,8 @@ class PatternIndex {
   template <class F>
   void match(const FlatEvent& e, F&& fn) const {
     candidates(e, scratch_);
-    for (uint64_t id : scratch_) {
-      auto it = patterns_.find(id);
-      if (it != patterns_.end() && it->second.pattern->matches(e)) fn(id);
-    }
+    for (const Candidate& c : scratch_)
+      if (c.pattern->matches(e)) fn(c.id);
   }
 
  private:
@@ -119,11 +120,21 @@ class PatternIndex {
     int key_field = -1;  // -1: unindexed; else index into kKeys
     std::vector<std::string> keys;
   };
-  void candidates(const FlatEvent& e, std::vector<uint64_t>& out) const;
+  struct Candidate {
+    uint64_t id;
+    const Pattern* pattern;
+    bool operator<(const Candidate& o) const { return id < o.id; }
+    bool operator==(const Candidate& o) const { return id == o.id; }
+  };
+  void candidates(const FlatEvent& e, std::vector<Candidate>& out) const;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::unordered_map<uint64_t, Entry> patterns_;
-  std::unordered_map<std::string, std::vector<uint64_t>> by_key_[2];
-  std::vector<uint64_t> unindexed_;
-  mutable std::vector<uint64_t> scratch_;
+  std::unordered_map<std::string, std::vector<Candidate>, Hash, std::equal_to<>> by_key_[2];
+  std::vector<Candidate> unindexed_;
+  mutable std::vector<Candidate> scratch_;
 };
 
 }  // namespace stratus::events::pattern

@@ -19,6 +19,7 @@ import {
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { LambdaClient, CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { S3Client, CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { clientConfig, startStratus } from './harness.mjs';
 import { ROLE, zipFiles } from './lambda_support.mjs';
 
@@ -321,6 +322,28 @@ describe('eventbridge', () => {
     await eb.send(new PutEventsCommand({ Entries: [{ Source: 'to-sns', DetailType: 'n', Detail: '{"b":2}' }] }));
     const [n] = await drain(q2.url, 1);
     assert.deepEqual(JSON.parse(n.Body).detail, { b: 2 });
+  });
+
+  test('S3 buckets with EventBridge enabled put their events on the default bus', async (t) => {
+    const s3 = new S3Client(clientConfig(s, { forcePathStyle: true }));
+    const bucket = uniq('bkt');
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    } catch (e) {
+      t.skip(`S3 unavailable: ${e.name}`);
+      return;
+    }
+    await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: { EventBridgeConfiguration: {} } }));
+    const q = await queue();
+    await ruleTo(uniq('s3'), { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [bucket] } } }, [{ Id: 'q', Arn: q.arn }]);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'photos/cat.jpg', Body: 'meow' }));
+    const [m] = await drain(q.url, 1);
+    assert.ok(m, 'S3 event delivered');
+    const ev = JSON.parse(m.Body);
+    assert.equal(ev.source, 'aws.s3');
+    assert.equal(ev['detail-type'], 'Object Created');
+    assert.equal(ev.detail.object.key, 'photos/cat.jpg');
+    assert.deepEqual(ev.resources, [`arn:aws:s3:::${bucket}`]);
   });
 
   test('rules invoke Lambda functions asynchronously', async (t) => {

@@ -54,9 +54,11 @@ class EventsTest(StratusTestCase):
     def test_buses(self):
         self.assertEqual(self.eb.describe_event_bus()["Name"], "default")
         name = uniq("bus")
-        arn = self.eb.create_event_bus(Name=name, Description="d")["EventBusArn"]
+        # (boto3 1.26 predates CreateEventBus's Description.)
+        arn = self.eb.create_event_bus(Name=name, Tags=[{"Key": "k", "Value": "v"}])["EventBusArn"]
         self.assertEqual(arn, "arn:aws:events:us-east-1:000000000000:event-bus/%s" % name)
-        self.assertEqual(self.eb.describe_event_bus(Name=name)["Description"], "d")
+        self.assertEqual(self.eb.describe_event_bus(Name=name)["Arn"], arn)
+        self.assertEqual(self.eb.list_tags_for_resource(ResourceARN=arn)["Tags"], [{"Key": "k", "Value": "v"}])
         self.assertEqual([b["Name"] for b in self.eb.list_event_buses(NamePrefix=name)["EventBuses"]], [name])
         self.assertError("ResourceAlreadyExistsException", "Event bus %s already exists." % name,
                          self.eb.create_event_bus, Name=name)
