@@ -22,17 +22,17 @@ class BlockingPool {
   template <class F>
   boost::asio::awaitable<std::invoke_result_t<F>> run(F f) {
     using R = std::invoke_result_t<F>;
-    co_return co_await boost::asio::co_spawn(
-        pool_.get_executor(),
-        [f = std::move(f)]() mutable -> boost::asio::awaitable<R> {
-          if constexpr (std::is_void_v<R>) {
-            f();
-            co_return;
-          } else {
-            co_return f();
-          }
-        },
-        boost::asio::use_awaitable);
+    // Named, not a temporary inside the co_await expression: GCC 12 destroys such temporaries
+    // twice (a double free of whatever `f` captured).
+    auto task = [f = std::move(f)]() mutable -> boost::asio::awaitable<R> {
+      if constexpr (std::is_void_v<R>) {
+        f();
+        co_return;
+      } else {
+        co_return f();
+      }
+    };
+    co_return co_await boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
   }
 
  private:
