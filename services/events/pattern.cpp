@@ -638,31 +638,32 @@ std::shared_ptr<const Pattern> compile(std::string_view json) {
     }
     out->branches_.push_back(std::move(b));
   }
-  // Exact-value sets for the rule index.
-  for (const char* key : {"source", "detail-type"}) {
-    std::vector<std::string> values;
-    bool ok = !out->branches_.empty();
-    for (auto& b : out->branches_) {
-      const Pattern::FieldRule* fr = nullptr;
-      for (auto& f : b.fields)
-        if (f.path == key) fr = &f;
-      if (!fr) {
-        ok = false;
-        break;
-      }
-      for (auto& t : *fr->tests) {
-        if (t.op != Op::exact) {
+  // Exact-value sets for the rule index: fields every branch requires to equal one of some strings.
+  if (!out->branches_.empty()) {
+    for (auto& first : out->branches_.front().fields) {
+      std::vector<std::string> values;
+      bool ok = true;
+      for (auto& b : out->branches_) {
+        const Pattern::FieldRule* fr = nullptr;
+        for (auto& f : b.fields)
+          if (f.path == first.path) fr = &f;
+        if (!fr || fr->ip_mode) {
           ok = false;
           break;
         }
-        values.push_back(t.s);
+        for (auto& t : *fr->tests) {
+          if (t.op != Op::exact) {
+            ok = false;
+            break;
+          }
+          values.push_back(t.s);
+        }
+        if (!ok) break;
       }
-      if (!ok) break;
-    }
-    if (ok) {
+      if (!ok) continue;
       std::sort(values.begin(), values.end());
       values.erase(std::unique(values.begin(), values.end()), values.end());
-      out->exact_[key] = std::move(values);
+      out->exact_[first.path] = std::move(values);
     }
   }
   return out;
@@ -824,26 +825,38 @@ bool Pattern::matches(const FlatEvent& e) const {
 
 // ---- index ---------------------------------------------------------------------------------
 
-namespace {
-constexpr const char* kKeys[2] = {"source", "detail-type"};
-}
-
 void PatternIndex::add(uint64_t id, std::shared_ptr<const Pattern> p) {
   remove(id);
   Entry e;
   e.pattern = std::move(p);
-  for (int k = 0; k < 2; ++k) {
-    const auto& vals = e.pattern->exact_values(kKeys[k]);
+  // The key field: source, else detail-type, else the exact-valued field with the fewest values.
+  const std::vector<std::string>* best = nullptr;
+  for (const char* preferred : {"source", "detail-type"}) {
+    const auto& vals = e.pattern->exact_values(preferred);
     if (!vals.empty()) {
-      e.key_field = k;
-      e.keys = vals;
+      e.key_path = preferred;
+      best = &vals;
       break;
     }
   }
+  if (!best)
+    for (auto& [path, vals] : e.pattern->exact_fields())
+      if (!vals.empty() && (!best || vals.size() < best->size() || (vals.size() == best->size() && path < e.key_path))) {
+        e.key_path = path;
+        best = &vals;
+      }
   const Candidate c{id, e.pattern.get()};
-  if (e.key_field < 0) unindexed_.push_back(c);
-  else
-    for (auto& key : e.keys) by_key_[e.key_field][key].push_back(c);
+  if (!best) {
+    unindexed_.push_back(c);
+  } else {
+    e.keys = *best;
+    auto it = by_path_.find(e.key_path);
+    if (it == by_path_.end()) {
+      it = by_path_.emplace(e.key_path, KeyIndex{}).first;
+      it->second.path_hash = FlatEvent::path_hash(e.key_path);
+    }
+    for (auto& key : e.keys) it->second.values[key].push_back(c);
+  }
   patterns_.emplace(id, std::move(e));
 }
 
@@ -853,37 +866,36 @@ void PatternIndex::remove(uint64_t id) {
   auto drop = [id](std::vector<Candidate>& v) {
     v.erase(std::remove_if(v.begin(), v.end(), [id](const Candidate& c) { return c.id == id; }), v.end());
   };
-  if (it->second.key_field < 0) {
+  if (it->second.key_path.empty()) {
     drop(unindexed_);
-  } else {
-    auto& map = by_key_[it->second.key_field];
+  } else if (auto pi = by_path_.find(it->second.key_path); pi != by_path_.end()) {
+    auto& map = pi->second.values;
     for (auto& key : it->second.keys) {
       auto m = map.find(key);
       if (m == map.end()) continue;
       drop(m->second);
       if (m->second.empty()) map.erase(m);
     }
+    if (map.empty()) by_path_.erase(pi);
   }
   patterns_.erase(it);
 }
 
 void PatternIndex::clear() {
   patterns_.clear();
-  by_key_[0].clear();
-  by_key_[1].clear();
+  by_path_.clear();
   unindexed_.clear();
 }
 
 void PatternIndex::candidates(const FlatEvent& e, std::vector<Candidate>& out) const {
   out.clear();
   size_t lookups = 0;
-  for (int k = 0; k < 2; ++k) {
-    if (by_key_[k].empty()) continue;
-    auto [lo, hi] = e.at(kKeys[k]);
+  for (auto& [path, index] : by_path_) {
+    auto [lo, hi] = e.at(path, index.path_hash);
     for (auto* f = lo; f != hi; ++f) {
       if (f->kind != Kind::string) continue;
-      auto it = by_key_[k].find(f->text);
-      if (it == by_key_[k].end()) continue;
+      auto it = index.values.find(f->text);
+      if (it == index.values.end()) continue;
       out.insert(out.end(), it->second.begin(), it->second.end());
       ++lookups;
     }

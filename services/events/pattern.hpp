@@ -79,6 +79,7 @@ class Pattern {
   // For indexes: when every branch of the pattern requires `path` to be one of a set of exact
   // strings, those strings (else empty).
   const std::vector<std::string>& exact_values(std::string_view path) const;
+  const std::unordered_map<std::string, std::vector<std::string>>& exact_fields() const { return exact_; }
 
   struct Test;
   struct FieldRule;
@@ -98,8 +99,9 @@ class Pattern {
 // Throws InvalidPattern.
 std::shared_ptr<const Pattern> compile(std::string_view json);
 
-// Rules indexed on an exact-valued top-level field (source, then detail-type), so matching an
-// event costs the rules that could match it, not all rules of a bus.
+// Rules indexed on a field every branch requires to be one of a few exact strings (source, else
+// detail-type, else any such field), so matching an event costs the rules that could match it, not
+// all rules of a bus. Rules without such a field are tried for every event.
 class PatternIndex {
  public:
   void add(uint64_t id, std::shared_ptr<const Pattern> p);
@@ -117,7 +119,7 @@ class PatternIndex {
  private:
   struct Entry {
     std::shared_ptr<const Pattern> pattern;
-    int key_field = -1;  // -1: unindexed; else index into kKeys
+    std::string key_path;  // empty: unindexed
     std::vector<std::string> keys;
   };
   struct Candidate {
@@ -132,7 +134,11 @@ class PatternIndex {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<uint64_t, Entry> patterns_;
-  std::unordered_map<std::string, std::vector<Candidate>, Hash, std::equal_to<>> by_key_[2];
+  struct KeyIndex {
+    uint64_t path_hash = 0;
+    std::unordered_map<std::string, std::vector<Candidate>, Hash, std::equal_to<>> values;
+  };
+  std::unordered_map<std::string, KeyIndex> by_path_;
   std::vector<Candidate> unindexed_;
   mutable std::vector<Candidate> scratch_;
 };

@@ -8,10 +8,12 @@ BIN=${STRATUS_BIN:-$BUILD/stratus}
 echo "## EventBridge"
 echo
 echo '```'
-"$BUILD/stratus_microbench" --benchmark_filter='BM_Events' --benchmark_min_time=1 2>&1 | grep -E '^(BM_|Benchmark|-)'
+MICRO=$BUILD/tests/bench/stratus_microbench
+[ -x "$MICRO" ] || MICRO=$BUILD/stratus_microbench
+"$MICRO" --benchmark_filter='BM_Events' --benchmark_min_time=1 2>&1 | grep -E '^(BM_|Benchmark|-)'
 echo '```'
 echo
 echo "PutEvents → SQS end to end:"
 echo '```'
-STRATUS_BIN=$BIN node tests/bench/events_bench.mjs "${BENCH_EVENTS:-50000}" "${BENCH_CONNECTIONS:-16}" 1000
+STRATUS_BIN=$BIN node tests/bench/events_bench.mjs "${BENCH_EVENTS:-50000}" "${BENCH_CONNECTIONS:-16}" 1000 2>/dev/null
 echo '```'

@@ -240,6 +240,11 @@ TEST(PatternIndex, CandidatesBySourceAndDetailType) {
   EXPECT_EQ(run(R"({"source":"b","detail-type":"U","detail":{"x":1}})"), (std::vector<uint64_t>{2, 4}));
   index.remove(4);
   EXPECT_EQ(run(R"({"source":"b","detail-type":"U","detail":{"x":1}})"), (std::vector<uint64_t>{2}));
+  // Without source or detail-type, another exact-valued field serves as the key; $or branches must agree on it.
+  index.add(6, compile(R"({"detail":{"state":["on","off"],"n":[{"numeric":[">",1]}]}})"));
+  index.add(7, compile(R"({"$or":[{"detail":{"k":["a"]}},{"detail":{"k":["b"],"z":[1]}}]})"));
+  EXPECT_EQ(run(R"({"source":"z","detail":{"state":"off","n":2,"k":"b","z":1}})"), (std::vector<uint64_t>{6, 7}));
+  EXPECT_EQ(run(R"({"source":"z","detail":{"state":"idle","n":2,"k":"c"}})"), (std::vector<uint64_t>{}));
 }
 
 TEST(ComparableNumber, SixDecimalsWithinHalfATrillion) {
