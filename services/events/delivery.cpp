@@ -364,9 +364,25 @@ asio::awaitable<void> EventsService::scheduler_loop() {
   if (loop_running_) co_return;
   loop_running_ = true;
   auto& clock = env().clock;
+  int64_t last_expiry = 0;
   while (!stopping_) {
     const auto now_s = static_cast<int64_t>(std::floor(now()));
     int64_t next = INT64_MAX;
+    // Archives drop events past their retention, checked hourly.
+    if (now_s - last_expiry >= 3600) {
+      last_expiry = now_s;
+      for (auto& [_, r] : regions_)
+        for (auto& [name, a] : r.archives) {
+          if (a.retention_days <= 0) continue;
+          auto [count, bytes] = store_.expire(r.account, r.region, name, static_cast<double>(now_s - a.retention_days * 86400));
+          if (count != a.event_count || bytes != a.size_bytes) {
+            a.event_count = count;
+            a.size_bytes = bytes;
+            save(r, a);
+          }
+        }
+    }
+    next = last_expiry + 3600;
     for (auto& [_, r] : regions_) {
       for (auto& [bn, b] : r.buses) {
         for (auto& [rn, rule] : b.rules) {

@@ -78,9 +78,16 @@ void Store::drop_archive(const std::string& account, const std::string& region, 
   db_->run("DELETE FROM archived_events WHERE account = ? AND region = ? AND archive = ?", account, region, archive);
 }
 
-void Store::expire(const std::string& account, const std::string& region, const std::string& archive, double before) {
+std::pair<int64_t, int64_t> Store::expire(const std::string& account, const std::string& region,
+                                          const std::string& archive, double before) {
   db_->run("DELETE FROM archived_events WHERE account = ? AND region = ? AND archive = ? AND time < ?", account, region,
            archive, before);
+  auto c = db_->query(
+      "SELECT count(*), coalesce(sum(length(event)), 0) FROM archived_events WHERE account = ? AND region = ? AND "
+      "archive = ?",
+      account, region, archive);
+  if (!c.next()) return {0, 0};
+  return {c.i64(0), c.i64(1)};
 }
 
 }  // namespace stratus::events

@@ -31,8 +31,9 @@ class Store {
   std::vector<Archived> archived(const std::string& account, const std::string& region, const std::string& archive,
                                  double from, double to);
   void drop_archive(const std::string& account, const std::string& region, const std::string& archive);
-  // Removes archived events older than `before` (retention).
-  void expire(const std::string& account, const std::string& region, const std::string& archive, double before);
+  // Removes archived events older than `before` (retention); returns how many remain and their size.
+  std::pair<int64_t, int64_t> expire(const std::string& account, const std::string& region, const std::string& archive,
+                                     double before);
 
  private:
   store::Database* db_ = nullptr;

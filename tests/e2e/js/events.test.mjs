@@ -412,6 +412,22 @@ describe('eventbridge', () => {
       'ValidationException', 'Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.');
   });
 
+  test('archives drop events past their retention', async () => {
+    const bus = uniq('bus');
+    const busArn = (await eb.send(new CreateEventBusCommand({ Name: bus }))).EventBusArn;
+    const name = uniq('arch');
+    await eb.send(new CreateArchiveCommand({ ArchiveName: name, EventSourceArn: busArn, RetentionDays: 1 }));
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'old', DetailType: 'x', Detail: '{}', EventBusName: bus }] }));
+    assert.equal((await eb.send(new DescribeArchiveCommand({ ArchiveName: name }))).EventCount, 1);
+    await s.advanceClock(2 * 86400 + 3601);
+    let count;
+    for (let i = 0; i < 50 && count !== 0; i++) {
+      count = (await eb.send(new DescribeArchiveCommand({ ArchiveName: name }))).EventCount;
+      if (count) await sleep(50);
+    }
+    assert.equal(count, 0);
+  });
+
   test('scheduled rules fire when the clock moves', async () => {
     const q = await queue();
     const rule = uniq('every5');
@@ -469,5 +485,19 @@ describe('eventbridge', () => {
     } finally {
       server.close();
     }
+  });
+  test('buses, rules and targets survive a restart with --data-dir', async () => {
+    const q = await queue();
+    const bus = uniq('bus');
+    await eb.send(new CreateEventBusCommand({ Name: bus }));
+    const rule = uniq('r');
+    await ruleTo(rule, { source: ['persist'], detail: { n: [{ numeric: ['>=', 1] }] } }, [{ Id: 'q', Arn: q.arn, InputPath: '$.detail' }], bus);
+    await s.restart();
+    eb = new EventBridgeClient(clientConfig(s));
+    sqs = new SQSClient(clientConfig(s));
+    assert.equal((await eb.send(new DescribeRuleCommand({ Name: rule, EventBusName: bus }))).State, 'ENABLED');
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'persist', DetailType: 'x', Detail: '{"n":2}', EventBusName: bus }] }));
+    const [m] = await drain(q.url, 1);
+    assert.equal(m.Body, '{"n":2}');
   });
 });
