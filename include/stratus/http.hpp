@@ -73,6 +73,9 @@ struct HttpRequest {
   std::string query_string;  // raw, without '?'
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;           // names lower-case
+  // The names as the client spelled them, parallel to `headers` as first parsed (API Gateway's
+  // REST events keep the client's spelling). May be empty for requests built in process.
+  std::vector<std::string> header_names;
   Payload body;
   std::string remote_ip;
   unsigned version = 11;
@@ -80,9 +83,18 @@ struct HttpRequest {
   // (S3: PutObject vs CopyObject by x-amz-copy-source).
   std::string operation_hint;
 
-  const std::string* header(std::string_view lname) const { return headers.get(lname); }
+  // `lname` in lower case, as request header names are stored (mixed case falls back to a
+  // case-insensitive scan).
+  const std::string* header(std::string_view lname) const {
+    for (auto& [k, v] : headers)
+      if (k == lname) return &v;
+    for (char c : lname)
+      if (c >= 'A' && c <= 'Z') return headers.get(lname);
+    return nullptr;
+  }
   std::string_view header_or(std::string_view lname, std::string_view def = {}) const {
-    return headers.get_or(lname, def);
+    auto* v = header(lname);
+    return v ? std::string_view(*v) : def;
   }
   const std::string* query_param(std::string_view name) const;
   bool has_query(std::string_view name) const { return query_param(name) != nullptr; }
@@ -107,6 +119,10 @@ class WebSocket {
   virtual boost::asio::awaitable<bool> send(std::string message, bool binary = false) = 0;
   virtual boost::asio::awaitable<void> close(uint16_t code = 1000, std::string reason = {}) = 0;
   virtual bool is_open() const = 0;
+  // The close frame the peer sent, once receive() has returned nullopt (code 0: none was sent,
+  // e.g. the connection dropped). API Gateway reports it in $disconnect events.
+  virtual uint16_t peer_close_code() const { return 0; }
+  virtual std::string peer_close_reason() const { return {}; }
 };
 
 }  // namespace stratus

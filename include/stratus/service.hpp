@@ -71,6 +71,7 @@ struct Handler {
 struct ModelRef {
   std::string model;               // models/<model>.json
   Protocol protocol;
+  mutable const model::Model* resolved = nullptr;  // cache for model_for()
 };
 
 struct ServiceInfo {
@@ -91,6 +92,9 @@ struct ServiceInfo {
   std::string xml_namespace;                 // rest-xml root element namespace
   std::map<std::string, std::string, std::less<>> xml_root_names;  // rest-xml output shape → root element
   bool crc32_header = false;                 // x-amz-crc32 of the body (DynamoDB)
+  bool early_claims = false;                 // claim() runs before other services' claims (exact data-plane
+                                             // hosts such as <api>.execute-api.<host>, which heuristics of
+                                             // other services' claims must not take)
 };
 
 // What services get from the core at start().

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
+#include <optional>
 #include <list>
 #include <memory>
 #include <string>
@@ -35,7 +36,9 @@ class Router {
 
  private:
   Route for_service(Service* s, const HttpRequest& req) const;
+  std::optional<Route> claimed(Service* s, HttpRequest& req) const;
   ServiceRegistry& services_;
+  std::vector<Service*> early_;  // services whose claims run first (ServiceInfo::early_claims)
   std::unordered_map<std::string, Service*> by_target_;
   std::unordered_map<std::string, std::vector<Service*>> by_signing_;
   std::unordered_map<std::string, Service*> by_query_version_;

@@ -24,7 +24,20 @@ Router::Router(ServiceRegistry& services) : services_(services) {
     for (auto& n : info.signing_names) by_signing_[n].push_back(s.get());
     if (!info.query_version.empty()) by_query_version_[info.query_version] = s.get();
     if (info.fallback) fallback_ = s.get();
+    if (info.early_claims) early_.push_back(s.get());
   }
+}
+
+std::optional<Route> Router::claimed(Service* s, HttpRequest& req) const {
+  Route r;
+  r.service = s;
+  switch (s->claim(req)) {
+    case Service::Claim::none: return std::nullopt;
+    case Service::Claim::model: return for_service(s, req);
+    case Service::Claim::http: r.kind = Route::Kind::http; return r;
+    case Service::Claim::websocket: r.kind = Route::Kind::websocket; return r;
+  }
+  return std::nullopt;
 }
 
 Route Router::for_service(Service* s, const HttpRequest& req) const {
@@ -72,6 +85,10 @@ Route Router::route(HttpRequest& req, bool with_body) const {
     r.why = "X-Amz-Target '" + std::string(t) + "' names no emulated service";
     return r;
   }
+  // Services with exact data-plane hosts (API Gateway invoke URLs) claim before anything else
+  // looks at the request, preflights included.
+  for (Service* s : early_)
+    if (auto r = claimed(s, req)) return *r;
   // CORS preflights carry no signature or target: those for API calls (an X-Amz-Target or
   // SigV4 header requested, or the service root) are answered by the core; the rest (S3 paths,
   // data planes with their own CORS rules) go to the service that claims them below.
@@ -80,24 +97,9 @@ Route Router::route(HttpRequest& req, bool with_body) const {
     if (path == "/" || requested.find("x-amz-target") != std::string::npos) return Route{};
   }
   // 3. Host and path claims of services (virtual hosts, data planes).
-  for (auto& s : services_.all()) {
-    switch (s->claim(req)) {
-      case Service::Claim::none: break;
-      case Service::Claim::model: return for_service(s.get(), req);
-      case Service::Claim::http: {
-        Route r;
-        r.kind = Route::Kind::http;
-        r.service = s.get();
-        return r;
-      }
-      case Service::Claim::websocket: {
-        Route r;
-        r.kind = Route::Kind::websocket;
-        r.service = s.get();
-        return r;
-      }
-    }
-  }
+  for (auto& s : services_.all())
+    if (!s->info().early_claims)
+      if (auto r = claimed(s.get(), req)) return *r;
   // 4. SigV4 credential scope.
   auto scope = sigv4::parse_scope(req);
   if (scope) {

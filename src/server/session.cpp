@@ -134,6 +134,11 @@ class BeastWebSocket final : public WebSocket {
     auto [ec, n] = co_await ws_.async_read(b, tuple_awaitable);
     if (ec) {
       open_ = false;
+      if (ec == websocket::error::closed) {
+        // A close frame without a status code reads as 1005 (RFC 6455 §7.1.5).
+        peer_code_ = ws_.reason().code ? static_cast<uint16_t>(ws_.reason().code) : 1005;
+        peer_reason_ = std::string(ws_.reason().reason.c_str());
+      }
       co_return std::nullopt;
     }
     co_return beast::buffers_to_string(b.data());
@@ -162,12 +167,16 @@ class BeastWebSocket final : public WebSocket {
   }
 
   bool is_open() const override { return open_; }
+  uint16_t peer_close_code() const override { return peer_code_; }
+  std::string peer_close_reason() const override { return peer_reason_; }
 
  private:
   websocket::stream<beast::tcp_stream> ws_;
   http::request<http::empty_body> req_;
   bool open_ = false;
   bool writing_ = false;
+  uint16_t peer_code_ = 0;
+  std::string peer_reason_;
   std::deque<std::pair<std::string, bool>> queue_;
 };
 
