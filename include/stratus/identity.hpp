@@ -26,14 +26,19 @@ class Identities {
   void add(const std::string& access_key_id, Principal p) { keys_[access_key_id] = std::move(p); }
   void clear() { keys_.clear(); }
   const Principal* find(std::string_view access_key_id) const {
-    auto it = keys_.find(std::string(access_key_id));
+    if (keys_.empty()) return nullptr;
+    auto it = keys_.find(access_key_id);
     return it == keys_.end() ? nullptr : &it->second;
   }
   std::string account_for(std::string_view access_key_id) const;
   static bool is_account_id(std::string_view s);
 
  private:
-  std::unordered_map<std::string, Principal> keys_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Principal, Hash, std::equal_to<>> keys_;
 };
 
 }  // namespace stratus

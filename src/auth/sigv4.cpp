@@ -136,12 +136,38 @@ std::string canonical_header_value(std::string_view v) {
 
 std::optional<Auth> parse(const HttpRequest& req) { return parse_any(req, true); }
 
+// Routing and account resolution need only the credential scope: read it without building the
+// rest of the Auth (this runs on every request).
 std::optional<Auth> parse_scope(const HttpRequest& req) {
-  try {
-    return parse_any(req, false);
-  } catch (...) {
+  std::string_view cred;
+  if (auto* h = req.header("authorization")) {
+    std::string_view v = *h;
+    if (!v.starts_with("AWS4-HMAC-SHA256")) return std::nullopt;
+    auto c = v.find("Credential=");
+    if (c == std::string_view::npos) return std::nullopt;
+    cred = v.substr(c + 11);
+    cred = cred.substr(0, cred.find_first_of(", "));
+  } else if (auto* q = req.query_param("X-Amz-Credential")) {
+    cred = *q;
+  } else {
     return std::nullopt;
   }
+  std::string_view parts[5];
+  for (int i = 0; i < 4; ++i) {
+    auto slash = cred.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    parts[i] = cred.substr(0, slash);
+    cred.remove_prefix(slash + 1);
+  }
+  parts[4] = cred;
+  if (parts[4] != "aws4_request" || parts[0].empty()) return std::nullopt;
+  Auth a;
+  a.kind = req.header("authorization") ? Auth::Kind::header : Auth::Kind::query;
+  a.access_key_id = std::string(parts[0]);
+  a.date = std::string(parts[1]);
+  a.region = std::string(parts[2]);
+  a.service = std::string(parts[3]);
+  return a;
 }
 
 std::string canonical_request(const HttpRequest& req, const Auth& a, std::string_view payload_hash, bool s3) {

@@ -29,7 +29,10 @@ Service* ServiceRegistry::find(std::string_view name) const {
 
 const model::Model* model_for(const ServiceInfo& info, Protocol p) {
   for (auto& m : info.models)
-    if (m.protocol == p) return model::find_model(m.model);
+    if (m.protocol == p) {
+      if (!m.resolved) m.resolved = model::find_model(m.model);  // parsed once, never freed
+      return m.resolved;
+    }
   return nullptr;
 }
 

@@ -56,7 +56,19 @@ namespace {
 // Header values must not break the framing: a CR or LF (an API Gateway proxy header from a
 // function, say) becomes a space.
 void append_value(std::string& out, std::string_view v) {
+  if (v.find_first_of("\r\n") == std::string_view::npos) {
+    out.append(v);
+    return;
+  }
   for (char c : v) out += (c == '\r' || c == '\n') ? ' ' : c;
+}
+
+// Content-Length, Transfer-Encoding and Connection are the writer's own.
+bool framing_header(std::string_view k) {
+  if (k.empty()) return false;
+  char c = static_cast<char>(k[0] | 0x20);
+  if (c != 'c' && c != 't') return false;
+  return iequals(k, "content-length") || iequals(k, "transfer-encoding") || iequals(k, "connection");
 }
 
 bool valid_name(std::string_view n) {
@@ -77,12 +89,11 @@ std::string head_block(const HttpResponse& r, unsigned version, bool keep_alive,
   h.append(reason.data(), reason.size());
   h += "\r\n";
   for (auto& [k, v] : r.headers) {
-    if (iequals(k, "content-length") || iequals(k, "transfer-encoding") || iequals(k, "connection") || !valid_name(k))
-      continue;
-    h += k;
-    h += ": ";
+    if (framing_header(k) || !valid_name(k)) continue;
+    h.append(k);
+    h.append(": ", 2);
     append_value(h, v);
-    h += "\r\n";
+    h.append("\r\n", 2);
   }
   if (length) {
     h += "Content-Length: ";
