@@ -199,18 +199,34 @@ std::optional<std::string> HttpExchange::param_value(std::string_view expr) cons
     }
     return std::string(e);
   };
-  if (expr.starts_with("$")) return one(expr);
-  // Literal with embedded ${...}.
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; };
+  bool whole = expr.starts_with("$") && !expr.starts_with("${");
+  for (size_t k = 1; whole && k < expr.size(); ++k) whole = ident(expr[k]);
+  if (whole) return one(expr);
+  // Literal text with embedded ${...} or $request... references.
   std::string out;
   size_t i = 0;
   while (i < expr.size()) {
-    auto p = expr.find("${", i);
+    auto p = expr.find('$', i);
     if (p == std::string_view::npos) break;
-    auto end = expr.find('}', p);
-    if (end == std::string_view::npos) break;
     out.append(expr.substr(i, p - i));
-    if (auto v = one("$" + std::string(expr.substr(p + 2, end - p - 2)))) out += *v;
-    i = end + 1;
+    if (p + 1 < expr.size() && expr[p + 1] == '{') {
+      auto end = expr.find('}', p);
+      if (end == std::string_view::npos) break;
+      if (auto v = one("$" + std::string(expr.substr(p + 2, end - p - 2)))) out += *v;
+      i = end + 1;
+    } else {
+      size_t end = p + 1;
+      while (end < expr.size() && ident(expr[end])) ++end;
+      while (end > p + 1 && expr[end - 1] == '.') --end;
+      if (end == p + 1) {
+        out += '$';
+        i = p + 1;
+        continue;
+      }
+      if (auto v = one(expr.substr(p, end - p))) out += *v;
+      i = end;
+    }
   }
   out.append(expr.substr(i));
   return out;

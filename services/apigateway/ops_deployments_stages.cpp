@@ -94,6 +94,8 @@ bool patch_method_setting(const PatchOp& op, json::object& stage) {
       {"caching/requireAuthorizationForCacheControl", {"requireAuthorizationForCacheControl", 'b'}},
       {"caching/unauthorizedCacheControlHeaderStrategy", {"unauthorizedCacheControlHeaderStrategy", 's'}}};
   auto raw = split(std::string_view(op.path).substr(1), '/');
+  // Stage members (/variables/x, /accessLogSettings/format ...) are not method settings.
+  if (!raw.empty() && v1_shape("Stage").find_member(raw[0])) return false;
   if (raw.size() == 2 && op.op == "remove") {
     // remove /{resource}/{method}: drop that method's settings.
     if (auto* ms = stage.if_contains("methodSettings"); ms && ms->is_object())

@@ -39,7 +39,6 @@ TEST(ApigwVtl, SetIfForeach) {
 [
 #foreach($elem in $inputRoot.items)
   {"n": $elem.n}#if($foreach.hasNext),#end
-
 #end
 ])";
   EXPECT_EQ(run(tmpl, body), "[\n  {\"n\": 1},\n  {\"n\": 2},\n  {\"n\": 3}\n]");
