@@ -511,6 +511,12 @@ describe('API Gateway HTTP APIs', () => {
     assert.equal(r.headers.get('access-control-allow-methods'), 'GET,POST');
     assert.equal(r.headers.get('access-control-allow-headers'), 'content-type,x-token');
     assert.equal(r.headers.get('access-control-max-age'), '300');
+    // Browsers use the invoke host: its preflights are API Gateway's, not S3's or the core's.
+    const h = await request(`http://${api.ApiId}.execute-api.localhost:${s.port}/dev/data`, { method: 'OPTIONS', headers: {
+      origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+    assert.equal(h.status, 204);
+    assert.equal(h.headers['access-control-allow-origin'], 'https://app.example');
+    assert.ok(h.headers['apigw-requestid']);
     // Origins not in the list get no CORS headers.
     r = await s.fetch(`/_aws/execute-api/${api.ApiId}/dev/data`, { method: 'OPTIONS', headers: {
       origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
