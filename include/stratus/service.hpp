@@ -141,6 +141,7 @@ class Service {
 
  protected:
   Env& env() const { return *env_; }
+  bool started() const { return env_ != nullptr; }
   void on(const std::string& op, std::function<Output(Call&)> fn) { handlers_[op].sync = std::move(fn); }
   void on_async(const std::string& op, std::function<boost::asio::awaitable<Output>(Call&)> fn) {
     handlers_[op].async = std::move(fn);

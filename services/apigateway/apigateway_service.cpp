@@ -266,7 +266,8 @@ void ApiGatewayV2Service::start(Env& env) {
 void ApiGatewayV2Service::reset() { Backend::get().reset(); }
 
 Service::Claim ApiGatewayV2Service::claim(HttpRequest& req) const {
-  if (env().services.find("apigateway")) return Claim::none;
+  // With the REST service present it answers every invoke URL (it knows both kinds of API).
+  if (started() && env().services.find("apigateway")) return Claim::none;
   return claim_invoke_url(req);
 }
 
