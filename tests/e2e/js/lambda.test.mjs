@@ -1,0 +1,417 @@
+// Lambda through the JS SDK v3: the function lifecycle, invocations on real node/python/provided
+// runtimes, errors Lambda's way, logs in CloudWatch Logs. Assertions are AWS's documented behaviour.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  GetAccountSettingsCommand,
+  InvokeCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import {
+  CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { clientConfig, startStratus } from './harness.mjs';
+import { decode, ROLE, SHELL_BOOTSTRAP, zipFiles } from './lambda_support.mjs';
+
+let s, lambda, logs;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(async () => {
+  s = await startStratus();
+  lambda = new LambdaClient(clientConfig(s));
+  logs = new CloudWatchLogsClient(clientConfig(s));
+});
+after(async () => {
+  await s?.stop();
+});
+
+async function create(name, files, extra = {}) {
+  return lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipFiles(files) },
+      ...extra,
+    }),
+  );
+}
+
+async function invoke(name, payload, extra = {}) {
+  const r = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: payload === undefined ? undefined : JSON.stringify(payload), ...extra }),
+  );
+  return { ...r, text: decode(r.Payload), json: r.Payload?.length ? JSON.parse(decode(r.Payload)) : undefined };
+}
+
+async function rejects(promise, name, status, messageIncludes) {
+  await assert.rejects(promise, (e) => {
+    assert.equal(e.name, name);
+    if (status) assert.equal(e.$metadata.httpStatusCode, status);
+    if (messageIncludes) assert.ok(e.message.includes(messageIncludes), `${e.message} should include ${messageIncludes}`);
+    return true;
+  });
+}
+
+describe('function lifecycle', () => {
+  test('CreateFunction answers 201 with the configuration, Pending; it is Active afterwards', async () => {
+    const r = await create('life', { 'index.js': 'exports.handler = async () => 1;' }, {
+      Description: 'd', Timeout: 7, MemorySize: 256, Environment: { Variables: { A: '1' } }, Tags: { team: 'x' },
+    });
+    assert.equal(r.$metadata.httpStatusCode, 201);
+    assert.equal(r.FunctionName, 'life');
+    assert.equal(r.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:life');
+    assert.equal(r.Runtime, 'nodejs20.x');
+    assert.equal(r.Handler, 'index.handler');
+    assert.equal(r.Timeout, 7);
+    assert.equal(r.MemorySize, 256);
+    assert.equal(r.Version, '$LATEST');
+    assert.equal(r.State, 'Pending');
+    assert.equal(r.StateReasonCode, 'Creating');
+    assert.equal(r.PackageType, 'Zip');
+    assert.deepEqual(r.Architectures, ['x86_64']);
+    assert.deepEqual(r.Environment.Variables, { A: '1' });
+    assert.match(r.CodeSha256, /^[A-Za-z0-9+/]{43}=$/);
+    assert.match(r.LastModified, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+    assert.match(r.RevisionId, /^[0-9a-f-]{36}$/);
+    assert.equal(r.LoggingConfig.LogGroup, '/aws/lambda/life');
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 10 }, { FunctionName: 'life' });
+    const g = await lambda.send(new GetFunctionCommand({ FunctionName: 'life' }));
+    assert.equal(g.Configuration.State, 'Active');
+    assert.equal(g.Configuration.LastUpdateStatus, 'Successful');
+    assert.deepEqual(g.Tags, { team: 'x' });
+    assert.equal(g.Code.RepositoryType, 'S3');
+    const zip = await fetch(g.Code.Location);
+    assert.equal(zip.status, 200);
+    assert.equal((await zip.arrayBuffer()).byteLength, r.CodeSize);
+  });
+
+  test('duplicate names, missing functions and bad input get Lambda errors', async () => {
+    await rejects(create('life', { 'index.js': '' }), 'ResourceConflictException', 409, 'Function already exist: life');
+    await rejects(
+      lambda.send(new GetFunctionCommand({ FunctionName: 'nope' })),
+      'ResourceNotFoundException', 404, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope',
+    );
+    await rejects(
+      lambda.send(new CreateFunctionCommand({
+        FunctionName: 'badzip', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: Buffer.from('not a zip') },
+      })),
+      'InvalidParameterValueException', 400, 'Could not unzip uploaded file',
+    );
+    await rejects(
+      create('reserved', { 'index.js': '' }, { Environment: { Variables: { AWS_REGION: 'x' } } }),
+      'InvalidParameterValueException', 400, 'Reserved keys used in this request: AWS_REGION',
+    );
+    await rejects(
+      create('img', { 'index.js': '' }, { PackageType: 'Image', Code: { ImageUri: 'x' } }),
+      'InvalidParameterValueException', 400, 'container images',
+    );
+    await rejects(create('old', { 'index.js': '' }, { Runtime: 'nodejs12.x' }), 'InvalidParameterValueException', 400,
+      'nodejs12.x is no longer supported');
+    await rejects(
+      lambda.send(new InvokeCommand({ FunctionName: 'life', Payload: Buffer.from('{not json') })),
+      'InvalidRequestContentException', 400, 'Could not parse request body into json',
+    );
+  });
+
+  test('ListFunctions, UpdateFunctionConfiguration, UpdateFunctionCode, DeleteFunction', async () => {
+    const list = await lambda.send(new ListFunctionsCommand({}));
+    assert.ok(list.Functions.some((f) => f.FunctionName === 'life'));
+    const before = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'life' }));
+    const u = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'life', Timeout: 9, Environment: { Variables: { B: '2' } } }));
+    assert.equal(u.Timeout, 9);
+    assert.deepEqual(u.Environment.Variables, { B: '2' });
+    assert.equal(u.LastUpdateStatus, 'InProgress');
+    assert.notEqual(u.RevisionId, before.RevisionId);
+    await rejects(
+      lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'life', Timeout: 5, RevisionId: before.RevisionId })),
+      'PreconditionFailedException', 412,
+    );
+    const c = await lambda.send(new UpdateFunctionCodeCommand({
+      FunctionName: 'life', ZipFile: zipFiles({ 'index.js': 'exports.handler = async () => 2;' }),
+    }));
+    assert.notEqual(c.CodeSha256, before.CodeSha256);
+    assert.equal((await invoke('life', {})).json, 2);
+    const d = await lambda.send(new DeleteFunctionCommand({ FunctionName: 'life' }));
+    assert.equal(d.$metadata.httpStatusCode, 204);
+    await rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'life' })), 'ResourceNotFoundException', 404);
+  });
+
+  test('GetAccountSettings reports limits and usage', async () => {
+    const r = await lambda.send(new GetAccountSettingsCommand({}));
+    assert.equal(r.AccountLimit.ConcurrentExecutions, 1000);
+    assert.equal(r.AccountLimit.CodeSizeUnzipped, 262144000);
+    assert.equal(typeof r.AccountUsage.FunctionCount, 'number');
+  });
+});
+
+describe('node.js runtime', () => {
+  before(async () => {
+    await create('node-cjs', {
+      'index.js': `
+        console.log('init phase');
+        exports.handler = async (event, context) => {
+          console.log('event', JSON.stringify(event));
+          console.error('to stderr');
+          return {
+            event,
+            requestId: context.awsRequestId,
+            fn: context.functionName,
+            version: context.functionVersion,
+            memory: context.memoryLimitInMB,
+            arn: context.invokedFunctionArn,
+            group: context.logGroupName,
+            stream: context.logStreamName,
+            remaining: context.getRemainingTimeInMillis(),
+            client: context.clientContext,
+            env: {
+              region: process.env.AWS_REGION,
+              name: process.env.AWS_LAMBDA_FUNCTION_NAME,
+              handler: process.env._HANDLER,
+              root: process.env.LAMBDA_TASK_ROOT,
+              api: process.env.AWS_LAMBDA_RUNTIME_API,
+              tz: process.env.TZ,
+              mine: process.env.MINE,
+              trace: process.env._X_AMZN_TRACE_ID,
+              exec: process.env.AWS_EXECUTION_ENV,
+              cwd: process.cwd(),
+            },
+          };
+        };`,
+    }, { Environment: { Variables: { MINE: 'yes' } }, Timeout: 10 });
+  });
+
+  test('invokes a CommonJS async handler with the full context and environment', async () => {
+    const r = await invoke('node-cjs', { a: 1 });
+    assert.equal(r.StatusCode, 200);
+    assert.equal(r.FunctionError, undefined);
+    assert.equal(r.ExecutedVersion, '$LATEST');
+    const o = r.json;
+    assert.deepEqual(o.event, { a: 1 });
+    assert.match(o.requestId, /^[0-9a-f-]{36}$/);
+    assert.equal(r.$metadata.requestId, o.requestId);
+    assert.equal(o.fn, 'node-cjs');
+    assert.equal(o.version, '$LATEST');
+    assert.equal(o.memory, '128');
+    assert.equal(o.arn, 'arn:aws:lambda:us-east-1:000000000000:function:node-cjs');
+    assert.equal(o.group, '/aws/lambda/node-cjs');
+    assert.match(o.stream, /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+    assert.ok(o.remaining > 5000 && o.remaining <= 10000, `remaining ${o.remaining}`);
+    assert.equal(o.env.region, 'us-east-1');
+    assert.equal(o.env.name, 'node-cjs');
+    assert.equal(o.env.handler, 'index.handler');
+    assert.equal(o.env.cwd, o.env.root);
+    assert.match(o.env.api, /^127\.0\.0\.1:\d+$/);
+    assert.equal(o.env.tz, ':UTC');
+    assert.equal(o.env.mine, 'yes');
+    assert.equal(o.env.exec, 'AWS_Lambda_nodejs20.x');
+    assert.match(o.env.trace, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};/);
+  });
+
+  test('LogType Tail returns the last 4 KB of the log, base64, with START/END/REPORT', async () => {
+    const r = await invoke('node-cjs', { b: 2 }, { LogType: 'Tail' });
+    const tail = Buffer.from(r.LogResult, 'base64').toString();
+    const id = r.json.requestId;
+    assert.ok(tail.includes(`START RequestId: ${id} Version: $LATEST`), tail);
+    assert.match(tail, new RegExp(`\\t${id}\\tINFO\\tevent {"b":2}`));
+    assert.match(tail, new RegExp(`\\t${id}\\tERROR\\tto stderr`));
+    assert.ok(tail.includes(`END RequestId: ${id}`));
+    assert.match(tail, new RegExp(`REPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB`));
+  });
+
+  test('ClientContext reaches context.clientContext; Event and DryRun invocations', async () => {
+    const cc = Buffer.from(JSON.stringify({ custom: { k: 'v' }, env: { e: 1 } })).toString('base64');
+    const r = await invoke('node-cjs', {}, { ClientContext: cc });
+    assert.deepEqual(r.json.client.custom, { k: 'v' });
+    const ev = await lambda.send(new InvokeCommand({ FunctionName: 'node-cjs', InvocationType: 'Event', Payload: '{}' }));
+    assert.equal(ev.StatusCode, 202);
+    const dry = await lambda.send(new InvokeCommand({ FunctionName: 'node-cjs', InvocationType: 'DryRun' }));
+    assert.equal(dry.StatusCode, 204);
+    await rejects(
+      lambda.send(new InvokeCommand({ FunctionName: 'node-cjs', ClientContext: '%%%' })),
+      'InvalidRequestContentException', 400, 'Client context must be a valid Base64-encoded JSON object.',
+    );
+  });
+
+  test('ES module, callback and context.succeed handlers', async () => {
+    await create('node-esm', { 'app.mjs': 'export const run = async (e) => ({ esm: true, e });' }, { Handler: 'app.run' });
+    assert.deepEqual((await invoke('node-esm', { x: 1 })).json, { esm: true, e: { x: 1 } });
+    await create('node-pkg-esm', {
+      'package.json': '{"type":"module"}',
+      'src/h.js': 'import { sep } from "node:path"; export const h = { nested: async () => sep };',
+    }, { Handler: 'src/h.h.nested' });
+    assert.equal((await invoke('node-pkg-esm', {})).json, '/');
+    await create('node-cb', {
+      'index.js': `exports.handler = (event, context, callback) => {
+        setTimeout(() => { globalThis.late = true; }, 50);
+        callback(null, { cb: event.n * 2 });
+      };`,
+    });
+    assert.deepEqual((await invoke('node-cb', { n: 21 })).json, { cb: 42 });
+    await create('node-succeed', { 'index.js': 'exports.handler = (e, ctx) => { ctx.succeed({ ok: 1 }); };' });
+    assert.deepEqual((await invoke('node-succeed', {})).json, { ok: 1 });
+    await create('node-undef', { 'index.js': 'exports.handler = async () => undefined;' });
+    assert.equal((await invoke('node-undef', {})).text, 'null');
+  });
+
+  test('errors thrown by handlers come back as Unhandled function errors', async () => {
+    await create('node-throw', {
+      'index.js': 'class MyError extends Error { constructor(m) { super(m); this.name = "MyError"; } }\n' +
+        'exports.handler = async () => { throw new MyError("boom"); };',
+    });
+    const r = await invoke('node-throw', {}, { LogType: 'Tail' });
+    assert.equal(r.StatusCode, 200);
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'MyError');
+    assert.equal(r.json.errorMessage, 'boom');
+    assert.ok(Array.isArray(r.json.trace) && r.json.trace[0].startsWith('MyError: boom'));
+    const tail = Buffer.from(r.LogResult, 'base64').toString();
+    assert.match(tail, /\tERROR\tInvoke Error \t\{"errorType":"MyError","errorMessage":"boom"/);
+  });
+
+  test('init failures: missing module, missing handler, syntax error, bad handler string', async () => {
+    await create('node-nomod', { 'other.js': '' });
+    let r = await invoke('node-nomod', {});
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.ImportModuleError');
+    assert.match(r.json.errorMessage, /^Error: Cannot find module 'index'/);
+    await create('node-nohandler', { 'index.js': 'exports.other = () => 1;' });
+    r = await invoke('node-nohandler', {});
+    assert.equal(r.json.errorType, 'Runtime.HandlerNotFound');
+    assert.equal(r.json.errorMessage, 'index.handler is undefined or not exported');
+    await create('node-syntax', { 'index.js': 'exports.handler = async () => { return 1 +; };' });
+    r = await invoke('node-syntax', {});
+    assert.equal(r.json.errorType, 'Runtime.UserCodeSyntaxError');
+    assert.match(r.json.errorMessage, /^SyntaxError: /);
+    await create('node-badhandler', { 'index.js': '' }, { Handler: 'nodot' });
+    r = await invoke('node-badhandler', {});
+    assert.equal(r.json.errorType, 'Runtime.MalformedHandlerName');
+    assert.equal(r.json.errorMessage, 'Bad handler');
+  });
+
+  test('timeouts end the invocation with Sandbox.Timedout; the next one gets a fresh environment', async () => {
+    await create('node-slow', {
+      'index.js': 'let n = 0; exports.handler = async (e) => { n++; if (e.sleep) await new Promise(r => setTimeout(r, e.sleep)); return n; };',
+    }, { Timeout: 1 });
+    const r = await invoke('node-slow', { sleep: 5000 }, { LogType: 'Tail' });
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Sandbox.Timedout');
+    assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
+    const tail = Buffer.from(r.LogResult, 'base64').toString();
+    assert.match(tail, /Task timed out after 1\.00 seconds/);
+    assert.match(tail, /Status: timeout/);
+    assert.equal((await invoke('node-slow', {})).json, 1, 'a timed-out environment is not reused');
+    assert.equal((await invoke('node-slow', {})).json, 2, 'warm environments are reused');
+  });
+
+  test('a crashing runtime is Runtime.ExitError with the exit status', async () => {
+    await create('node-exit', { 'index.js': 'exports.handler = async () => { process.exit(3); };' });
+    const r = await invoke('node-exit', {});
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.ExitError');
+    assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/);
+  });
+
+  test('responses over 6 MB fail with Function.ResponseSizeTooLarge', async () => {
+    await create('node-big', { 'index.js': 'exports.handler = async () => "x".repeat(7 * 1024 * 1024);' });
+    const r = await invoke('node-big', {});
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Function.ResponseSizeTooLarge');
+  });
+
+  test('memory beyond MemorySize is Runtime.OutOfMemory', async () => {
+    await create('node-oom', {
+      'index.js': 'const keep = []; exports.handler = async () => { for (;;) { keep.push(Buffer.alloc(8 * 1024 * 1024, 1)); await new Promise(r => setImmediate(r)); } };',
+    }, { MemorySize: 128, Timeout: 30 });
+    const r = await invoke('node-oom', {});
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.OutOfMemory');
+  });
+});
+
+describe('python and provided runtimes', () => {
+  test('a python handler gets the event and context; errors carry Lambda\'s stack trace', async () => {
+    await create('py', {
+      'app.py': [
+        'import json, os',
+        'def handler(event, context):',
+        '    print("hello from python", json.dumps(event))',
+        '    return {"event": event, "fn": context.function_name, "rid": context.aws_request_id,',
+        '            "remaining": context.get_remaining_time_in_millis(), "region": os.environ["AWS_REGION"]}',
+        'def fail(event, context):',
+        '    raise ValueError("bad value")',
+      ].join('\n'),
+    }, { Runtime: 'python3.12', Handler: 'app.handler' });
+    const r = await invoke('py', { p: 1 }, { LogType: 'Tail' });
+    assert.equal(r.FunctionError, undefined);
+    assert.deepEqual(r.json.event, { p: 1 });
+    assert.equal(r.json.fn, 'py');
+    assert.equal(r.json.region, 'us-east-1');
+    assert.ok(Buffer.from(r.LogResult, 'base64').toString().includes('hello from python {"p": 1}'));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'py', Handler: 'app.fail' }));
+    const e = await invoke('py', {});
+    assert.equal(e.FunctionError, 'Unhandled');
+    assert.equal(e.json.errorType, 'ValueError');
+    assert.equal(e.json.errorMessage, 'bad value');
+    assert.equal(e.json.requestId, e.$metadata.requestId);
+    assert.ok(e.json.stackTrace.some((l) => l.includes('raise ValueError("bad value")')));
+    await create('py-missing', { 'app.py': 'x = 1' }, { Runtime: 'python3.12', Handler: 'nope.handler' });
+    const m = await invoke('py-missing', {});
+    assert.equal(m.json.errorType, 'Runtime.ImportModuleError');
+    assert.equal(m.json.errorMessage, "Unable to import module 'nope': No module named 'nope'");
+  });
+
+  test('a shell custom runtime (provided.al2023) with curl works unchanged', async () => {
+    await create('shell', {
+      bootstrap: { content: SHELL_BOOTSTRAP, mode: 0o755 },
+      'function.sh': 'handler () { EVENT_DATA=$1; echo "{\\"echo\\":$EVENT_DATA}"; }\n',
+    }, { Runtime: 'provided.al2023', Handler: 'function.handler' });
+    const r = await invoke('shell', { hi: 'there' });
+    assert.equal(r.FunctionError, undefined);
+    assert.deepEqual(r.json, { echo: { hi: 'there' } });
+    await create('shell-missing', { 'x.sh': '' }, { Runtime: 'provided.al2', Handler: 'x' });
+    const m = await invoke('shell-missing', {});
+    assert.equal(m.FunctionError, 'Unhandled');
+    assert.equal(m.json.errorType, 'Runtime.InvalidEntrypoint');
+  });
+});
+
+describe('logs in CloudWatch Logs', () => {
+  test('each environment writes a stream in /aws/lambda/<name> with START/END/REPORT', async () => {
+    await create('logged', { 'index.js': 'exports.handler = async (e) => { console.log("marker-" + e.n); return e.n; };' });
+    const r = await invoke('logged', { n: 7 });
+    const id = r.$metadata.requestId;
+    let events = [];
+    for (let i = 0; i < 50 && !events.some((e) => e.message.startsWith('REPORT')); i++) {
+      const streams = await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/logged' }));
+      if (streams.logStreams.length) {
+        const got = await logs.send(new GetLogEventsCommand({
+          logGroupName: '/aws/lambda/logged', logStreamName: streams.logStreams[0].logStreamName, startFromHead: true,
+        }));
+        events = got.events;
+      }
+      if (!events.some((e) => e.message.startsWith('REPORT'))) await sleep(100);
+    }
+    const messages = events.map((e) => e.message);
+    assert.ok(messages.some((m) => m.startsWith('INIT_START Runtime Version: nodejs:20')), messages.join(''));
+    assert.ok(messages.includes(`START RequestId: ${id} Version: $LATEST\n`));
+    assert.ok(messages.some((m) => m.includes(`\t${id}\tINFO\tmarker-7`)));
+    assert.ok(messages.includes(`END RequestId: ${id}\n`));
+    assert.ok(messages.some((m) => m.startsWith(`REPORT RequestId: ${id}\tDuration: `) && m.includes('Init Duration: ')));
+    const filtered = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/logged', filterPattern: '"marker-7"' }));
+    assert.equal(filtered.events.length, 1);
+    assert.ok(filtered.events[0].logStreamName.includes('[$LATEST]'));
+  });
+});
