@@ -97,7 +97,13 @@ std::optional<InvokeTarget> invoke_target(const HttpRequest& req) {
 
 // --- caches ---
 
-void DataPlane::invalidate() { apis_.clear(); }
+// Compiled deployments are immutable, but auto-deploy makes one per change: they are dropped
+// with everything else and recompiled on the next request.
+void DataPlane::invalidate() {
+  apis_.clear();
+  rest_deployments_.clear();
+  http_deployments_.clear();
+}
 
 void DataPlane::flush_authorizer_cache(std::string_view api_id) {
   std::string prefix = std::string(api_id) + "/";

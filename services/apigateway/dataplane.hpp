@@ -131,7 +131,6 @@ class DataPlane {
                                                   const InvokeTarget& t);
   boost::asio::awaitable<HttpResponse> serve_http_api(RequestContext& ctx, HttpRequest& req,
                                                       std::shared_ptr<const ApiEntry> api, const InvokeTarget& t);
-  uint64_t generation_ = 0;
   std::unordered_map<std::string, std::shared_ptr<const ApiEntry>> apis_;
   std::unordered_map<std::string, std::shared_ptr<const RestDeployment>> rest_deployments_;
   std::unordered_map<std::string, std::shared_ptr<const HttpDeployment>> http_deployments_;
