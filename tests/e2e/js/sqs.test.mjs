@@ -132,11 +132,15 @@ describe('sqs (JSON protocol)', () => {
     const url = await queue('many');
     const polls = Array.from({ length: 50 }, () => sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 20 })));
     await sleep(300);
-    await sqs.send(new SendMessageBatchCommand({
+    // The 50 polls hold all 50 of this client's sockets (the SDK's default maxSockets): send
+    // through another client, or the batch waits for a poll to end.
+    const sender = new SQSClient(clientConfig(s));
+    await sender.send(new SendMessageBatchCommand({
       QueueUrl: url, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `m${i}`, MessageBody: `m${i}` })),
     }));
     await s.advanceClock(21);
     const results = await Promise.all(polls);
+    sender.destroy();
     const bodies = results.flatMap((r) => (r.Messages || []).map((m) => m.Body));
     assert.equal(bodies.length, 10);
     assert.equal(new Set(bodies).size, 10);
