@@ -318,7 +318,9 @@ HttpResponse encode_rest(const Model& m, const ServiceInfo& info, const Operatio
   }
   bool has_body_members = false;
   for (auto& mem : sh->members) has_body_members = has_body_members || mem.location == Location::body;
-  if (!has_body_members) {
+  // A service may answer with a body of its own for the rare response the shape cannot express
+  // (S3 GetBucketLocation's bare <LocationConstraint>text</LocationConstraint>).
+  if (!has_body_members || out.body.kind() != Payload::Kind::memory || !out.body.empty()) {
     r.body = std::move(out.body);
     return r;
   }
