@@ -14,6 +14,8 @@ DEBS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # test clients and load tools
   awscli python3-boto3 curl wrk
+  # aws-lambda-ric's native half, built by `npm ci` (bundled curl + aws-lambda-cpp, node-gyp)
+  autoconf automake libtool python3
 )
 
 missing=()
