@@ -304,9 +304,12 @@ Service::Claim ApiGatewayManagementService::claim(HttpRequest& req) const {
   if (at == std::string_view::npos) return Claim::none;
   if (at == 0) return Claim::model;
   // The ApiGatewayManagementApi client's endpoint carries the stage (and, path-style, the API):
-  // strip it so the model's /@connections/{connectionId} template matches.
+  // strip it so the model's /@connections/{connectionId} template matches. A function's own
+  // client built as AWS_ENDPOINT_URL + "/" + stage reaches the plain host with the stage in the
+  // path, signed for execute-api.
   bool invoke_host = req.host().find(".execute-api.") != std::string_view::npos;
-  if (!invoke_host && !path.starts_with("/_aws/execute-api/")) return Claim::none;
+  bool signed_for_us = req.header_or("authorization").find("/execute-api/aws4_request") != std::string_view::npos;
+  if (!invoke_host && !path.starts_with("/_aws/execute-api/") && !signed_for_us) return Claim::none;
   std::string rest(path.substr(at));
   req.path = rest;
   req.target = rest + (req.query_string.empty() ? "" : "?" + req.query_string);

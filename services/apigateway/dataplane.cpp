@@ -117,6 +117,18 @@ void DataPlane::reset() {
   http_deployments_.clear();
   verdicts_.clear();
   jwks.clear();
+  buckets_.clear();
+}
+
+bool DataPlane::take_token(const std::string& key, double rate, double burst, double now) {
+  if (buckets_.size() > 100000) buckets_.clear();
+  auto [it, fresh] = buckets_.try_emplace(key, Bucket{burst, now});
+  Bucket& b = it->second;
+  if (!fresh) b.tokens = std::min(burst, b.tokens + std::max(0.0, now - b.at) * std::max(0.0, rate));
+  b.at = now;
+  if (b.tokens < 1.0) return false;
+  b.tokens -= 1.0;
+  return true;
 }
 
 const AuthVerdict* DataPlane::cached_verdict(const std::string& key, double now) const {
@@ -144,6 +156,7 @@ std::shared_ptr<const ApiEntry> DataPlane::api(std::string_view id) {
     for (auto& stage : st.list(s, kind::stage, id)) {
       StageInfo si{std::string(str_or(stage, "stageName")), std::string(str_or(stage, "deploymentId")), {}};
       if (auto* v = opt_obj(stage, "variables")) si.variables = *v;
+      if (auto* ms = opt_obj(stage, "methodSettings")) si.settings = *ms;
       e->stages[si.name] = std::move(si);
     }
   } else if (auto v2 = st.find_any(kind::api, id)) {
@@ -155,6 +168,8 @@ std::shared_ptr<const ApiEntry> DataPlane::api(std::string_view id) {
     for (auto& stage : st.list(s, kind::v2_stage, id)) {
       StageInfo si{std::string(str_or(stage, "StageName")), std::string(str_or(stage, "DeploymentId")), {}};
       if (auto* v = opt_obj(stage, "StageVariables")) si.variables = *v;
+      for (auto member : {"DefaultRouteSettings", "RouteSettings"})
+        if (auto* rs = opt_obj(stage, member)) si.settings[member] = *rs;
       e->stages[si.name] = std::move(si);
     }
   } else {

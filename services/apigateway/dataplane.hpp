@@ -33,6 +33,9 @@ std::optional<InvokeTarget> invoke_target(const HttpRequest& req);
 struct StageInfo {
   std::string name, deployment_id;
   json::object variables;
+  // Throttling settings: REST methodSettings ("*/*", "~1pets/GET"), or for HTTP APIs
+  // {"DefaultRouteSettings": ..., "RouteSettings": ...}.
+  json::object settings;
 };
 
 struct ApiEntry {
@@ -119,6 +122,10 @@ class DataPlane {
   const AuthVerdict* cached_verdict(const std::string& key, double now) const;
   void cache_verdict(std::string key, AuthVerdict v);
 
+  // Token buckets of stage, route and usage-plan throttling: `rate` tokens a second, `burst` deep,
+  // full when first used. False when the request is throttled (429 Too Many Requests).
+  bool take_token(const std::string& key, double rate, double burst, double now);
+
   // JWKS documents by URL, refreshed after an hour or on an unknown key id.
   struct Jwks {
     json::object doc;
@@ -135,9 +142,19 @@ class DataPlane {
   std::unordered_map<std::string, std::shared_ptr<const RestDeployment>> rest_deployments_;
   std::unordered_map<std::string, std::shared_ptr<const HttpDeployment>> http_deployments_;
   std::unordered_map<std::string, AuthVerdict> verdicts_;
+  struct Bucket {
+    double tokens = 0, at = 0;
+  };
+  std::unordered_map<std::string, Bucket> buckets_;
 };
 
 // --- helpers shared by the data-plane files ---
+// A number member as a double (throttling rates are doubles, burst limits integers).
+inline std::optional<double> opt_number(const json::object& o, std::string_view key) {
+  auto* v = find(o, key);
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
+}
 // The invocation for a request: headers with the client's spelling, the stage-relative path.
 Invocation make_invocation(const RequestContext& ctx, const HttpRequest& req, const ApiEntry& api,
                            std::string_view stage, std::string path, std::string raw_path);

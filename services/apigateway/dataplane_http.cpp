@@ -366,6 +366,24 @@ boost::asio::awaitable<HttpResponse> HttpExchange::run() {
   route_key = route->route_key;
   route_path = route->path.empty() ? inv.path : route->path;
   const json::object& r = route->route;
+  // Route throttling: the route's settings, else the stage's default route settings.
+  if (stage_settings) {
+    const json::object* limits = nullptr;
+    // Each route has its own bucket, also under the stage's defaults.
+    std::string bucket = "route/" + inv.api_id + "/" + inv.stage + "/" + route_key;
+    if (auto* routes = opt_obj(*stage_settings, "RouteSettings"))
+      if (auto* mine = opt_obj(*routes, route_key);
+          mine && (find(*mine, "ThrottlingRateLimit") || find(*mine, "ThrottlingBurstLimit")))
+        limits = mine;
+    if (!limits) limits = opt_obj(*stage_settings, "DefaultRouteSettings");
+    if (limits) {
+      auto rate = opt_number(*limits, "ThrottlingRateLimit");
+      auto burst = opt_number(*limits, "ThrottlingBurstLimit");
+      if ((rate || burst) && !dp.take_token(bucket, rate.value_or(10000.0), burst.value_or(5000.0),
+                                            static_cast<double>(inv.time_ms) / 1000.0))
+        co_return json_message(429, "Too Many Requests");
+    }
+  }
   std::string_view auth = str_or(r, "AuthorizationType", "NONE");
   if (auth == "JWT" || auth == "CUSTOM") {
     auto it = dep.authorizers.find(str_or(r, "AuthorizerId"));
@@ -427,6 +445,7 @@ boost::asio::awaitable<HttpResponse> DataPlane::serve_http_api(RequestContext& c
   inv.request_id = inv.extended_request_id;
   inv.deployment_id = st->deployment_id;
   HttpExchange x{*this, Backend::get().env(), *api, *dep, std::move(inv), st->variables.empty() ? nullptr : &st->variables};
+  x.stage_settings = &st->settings;
   HttpResponse r = co_await x.run();
   if (cors) cors_response_headers(*cors, req, r);
   r.headers.set("apigw-requestid", x.inv.request_id);

@@ -538,6 +538,10 @@ boost::asio::awaitable<HttpResponse> RestExchange::run(const std::string* forced
   resource_path = target.resource_path;
   for (auto& [k, v] : match->params) path_params[k] = url_decode(v);
   const json::object& method = target.method;
+  std::string verb(str_or(method, "httpMethod", inv.method));
+
+  // Stage throttling (the stage's method settings), before anything else runs.
+  if (!stage_throttle_ok(verb)) co_return gateway_error("THROTTLED", "Too Many Requests");
 
   // Authorization.
   std::string_view auth_type = str_or(method, "authorizationType", "NONE");
@@ -588,8 +592,11 @@ boost::asio::awaitable<HttpResponse> RestExchange::run(const std::string* forced
     std::string key = str_or(dep.api, "apiKeySource", "HEADER") == "AUTHORIZER" ? usage_key : "";
     if (key.empty())
       if (auto* h = inv.header("x-api-key")) key = *h;
-    auto verdict = check_api_key(key);
-    if (!verdict.empty()) co_return gateway_error(verdict, verdict == "QUOTA_EXCEEDED" ? "Limit Exceeded" : "Forbidden");
+    auto verdict = check_api_key(key, verb);
+    if (!verdict.empty())
+      co_return gateway_error(verdict, verdict == "QUOTA_EXCEEDED" ? "Limit Exceeded"
+                                       : verdict == "THROTTLED"    ? "Too Many Requests"
+                                                                   : "Forbidden");
   }
 
   // Request validation.
@@ -634,7 +641,27 @@ boost::asio::awaitable<HttpResponse> RestExchange::run(const std::string* forced
   co_return r;
 }
 
-std::string RestExchange::check_api_key(const std::string& value) {
+// Stage-level throttling: the method's settings ("~1pets/GET"), else the stage-wide "*/*" ones,
+// when the stage sets any (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html).
+bool RestExchange::stage_throttle_ok(std::string_view verb) {
+  if (!method_settings || method_settings->empty()) return true;
+  std::string escaped;
+  for (char ch : resource_path) escaped += ch == '/' ? std::string("~1") : std::string(1, ch);
+  std::string key = escaped + "/" + std::string(verb);
+  const json::object* s = opt_obj(*method_settings, key);
+  if (!s || (!find(*s, "throttlingRateLimit") && !find(*s, "throttlingBurstLimit"))) {
+    key = "*/*";
+    s = opt_obj(*method_settings, key);
+  }
+  if (!s) return true;
+  auto rate = opt_number(*s, "throttlingRateLimit");
+  auto burst = opt_number(*s, "throttlingBurstLimit");
+  if (!rate && !burst) return true;
+  return dp.take_token("stage/" + inv.api_id + "/" + inv.stage + "/" + key, rate.value_or(10000.0), burst.value_or(5000.0),
+                       static_cast<double>(inv.time_ms) / 1000.0);
+}
+
+std::string RestExchange::check_api_key(const std::string& value, std::string_view verb) {
   if (value.empty()) return "INVALID_API_KEY";
   Scope s{api.account, api.region};
   std::optional<json::object> key;
@@ -643,11 +670,27 @@ std::string RestExchange::check_api_key(const std::string& value) {
   if (!key || !get_bool(*key, "enabled")) return "INVALID_API_KEY";
   std::string key_id(str_or(*key, "id"));
   for (auto& plan : db().list(s, kind::usage_plan, "")) {
-    bool stage_ok = false;
+    const json::object* stage = nullptr;
     if (auto* stages = opt_arr(plan, "apiStages"))
       for (auto& st : *stages)
-        stage_ok = stage_ok || (str_or(st.as_object(), "apiId") == inv.api_id && str_or(st.as_object(), "stage") == inv.stage);
-    if (!stage_ok || !db().get(s, kind::usage_plan_key, str_or(plan, "id"), key_id)) continue;
+        if (st.is_object() && str_or(st.as_object(), "apiId") == inv.api_id && str_or(st.as_object(), "stage") == inv.stage)
+          stage = &st.as_object();
+    if (!stage || !db().get(s, kind::usage_plan_key, str_or(plan, "id"), key_id)) continue;
+    // Throttling of the plan: per key, the method's own limits ("/pets/GET") over the plan's.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html
+    double now = static_cast<double>(inv.time_ms) / 1000.0;
+    std::string bucket = "plan/" + std::string(str_or(plan, "id")) + "/" + key_id;
+    const json::object* limits = opt_obj(plan, "throttle");
+    if (auto* per_method = opt_obj(*stage, "throttle"))
+      if (auto* m = opt_obj(*per_method, resource_path + "/" + std::string(verb))) {
+        limits = m;
+        bucket += "/" + resource_path + "/" + std::string(verb);
+      }
+    if (limits) {
+      auto rate = opt_number(*limits, "rateLimit");
+      auto burst = opt_number(*limits, "burstLimit");
+      if ((rate || burst) && !dp.take_token(bucket, rate.value_or(10000.0), burst.value_or(5000.0), now)) return "THROTTLED";
+    }
     // Quota: requests per day/week/month counted per key.
     std::string day = iso8601(static_cast<double>(inv.time_ms) / 1000.0, false).substr(0, 10);
     std::string usage_id = key_id + "/" + day;
@@ -689,6 +732,7 @@ boost::asio::awaitable<HttpResponse> DataPlane::serve_rest(RequestContext& ctx, 
   Invocation inv = make_invocation(ctx, req, *api, stage, rest, t.path);
   inv.deployment_id = st->deployment_id;
   RestExchange x(*this, Backend::get().env(), *api, *dep, std::move(inv), st->variables.empty() ? nullptr : &st->variables);
+  x.method_settings = &st->settings;
   HttpResponse r = co_await x.run(nullptr);
   r.headers.set("x-amz-apigw-id", x.inv.extended_request_id);
   co_return r;

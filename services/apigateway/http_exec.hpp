@@ -21,6 +21,7 @@ struct HttpExchange {
   std::string route_key, route_path;
   json::object path_params;
   std::optional<json::object> authorizer;
+  const json::object* stage_settings = nullptr;  // StageInfo::settings (route throttling)
 
   boost::asio::awaitable<HttpResponse> run();
   // The value of a parameter-mapping expression ("$request.header.x", literals with ${...}).

@@ -31,6 +31,7 @@ struct RestExchange {
   std::optional<json::object> authorizer;
   std::string usage_key;
   std::string log;  // TestInvokeMethod's execution log
+  const json::object* method_settings = nullptr;  // the stage's methodSettings (throttling)
 
   json::object context_variables() const;
   HttpResponse gateway_error(std::string_view type, json::value message, int status_override = 0);
@@ -40,7 +41,8 @@ struct RestExchange {
   void map_request_parameters(const json::object& integration, Pairs& headers, Pairs& query,
                               std::map<std::string, std::string>& path) const;
   std::string render(std::string_view tmpl, const std::string& body, const Pairs* response_headers) const;
-  std::string check_api_key(const std::string& value);
+  std::string check_api_key(const std::string& value, std::string_view verb);
+  bool stage_throttle_ok(std::string_view verb);
   std::string validate_body(std::string_view schema_text) const;
   boost::asio::awaitable<HttpResponse> lambda_proxy(const json::object& integration);
   boost::asio::awaitable<HttpResponse> http_proxy(const json::object& integration);

@@ -123,6 +123,21 @@ describe('API Gateway WebSocket APIs', () => {
     assert.equal(c.closed.code, 1009);
   });
 
+  test('connections idle for 10 minutes are closed (1001 Going away)', async () => {
+    const c = await connect(`ws://127.0.0.1:${s.port}/_aws/execute-api/${api.ApiId}/dev`);
+    c.ws.send(JSON.stringify({ action: 'echo' }));
+    await until(c, () => c.messages.length >= 1);
+    // Nine minutes of silence: still open.
+    await s.fetch('/_stratus/clock', { method: 'POST', body: JSON.stringify({ advance: 540 }) });
+    c.ws.send(JSON.stringify({ action: 'echo' }));
+    await until(c, () => c.messages.length >= 2);
+    assert.equal(c.closed, null);
+    // Ten more minutes without a message: API Gateway closes the connection.
+    await s.fetch('/_stratus/clock', { method: 'POST', body: JSON.stringify({ advance: 660 }) });
+    await until(c, () => c.closed !== null, 60000);
+    assert.equal(c.closed.code, 1001);
+  });
+
   test('a $connect integration answering 403 refuses the handshake; unknown stages too', async () => {
     const other = await v2.send(new CreateApiCommand({ Name: 'closed', ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' }));
     const i = await v2.send(new CreateIntegrationCommand({ ApiId: other.ApiId, IntegrationType: 'MOCK',
