@@ -156,6 +156,8 @@ void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::obj
     double t = now();
     if (const Node* time = parsed_event().get("time")) parse_time(time->text, t);
     d.attributes["Timestamp"] = static_cast<int64_t>(t * 1000);
+    // EventBridge writes each event to a log stream named by the event id.
+    d.attributes["LogStream"] = std::string(event_id);
   } else if (arn->service == "kinesis") {
     if (auto* kp = opt_obj(target, "KinesisParameters"))
       if (auto p = opt_str(*kp, "PartitionKeyPath"); p && json_text::JsonPath::parse(*p))

@@ -33,6 +33,8 @@ void validate_input(const json::object& t) {
                                 std::string(k) + ".");
         paths[std::string(k)] = v.is_string() ? std::string(v.get_string()) : std::string();
       }
+    if (auto bad = transform::invalid_placeholder(str_or(*tr, "InputTemplate"), paths))
+      throw err::validation("InputTemplate for target " + id + " contains invalid placeholder " + *bad + ".");
     try {
       transform::InputTransformer check(paths, std::string(str_or(*tr, "InputTemplate")));
     } catch (const std::invalid_argument& e) {

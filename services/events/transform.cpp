@@ -11,6 +11,47 @@ bool is_reserved_variable(std::string_view name) {
          name == "aws.events.event.ingestion-time" || name == "aws.events.event" || name == "aws.events.event.json";
 }
 
+namespace {
+
+bool placeholder_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+// <aws.events.event>: the envelope without detail, in the shape AWS delivers it (detail-type as
+// detailType, version last).
+Node envelope_without_detail(const Node& event) {
+  Node out;
+  out.type = Node::Type::object;
+  for (const char* key : {"id", "account", "detail-type", "time", "source", "region", "resources", "version"})
+    if (const Node* v = event.get(key)) out.members.emplace_back(std::string_view(key) == "detail-type" ? "detailType" : key, *v);
+  return out;
+}
+
+// An object or array written into a string literal, its quotes removed.
+void unquoted_into(const Node& v, std::string& out) {
+  std::string text = json_text::write(v);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"') {
+      ++i;
+      continue;
+    }
+    if (text[i] != '"') out += text[i];
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> invalid_placeholder(std::string_view tmpl, const std::map<std::string, std::string>& paths) {
+  for (size_t i = tmpl.find('<'); i != std::string_view::npos; i = tmpl.find('<', i + 1)) {
+    size_t j = i + 1;
+    while (j < tmpl.size() && placeholder_char(tmpl[j])) ++j;
+    if (j == i + 1 || j >= tmpl.size() || tmpl[j] != '>') continue;
+    std::string name(tmpl.substr(i + 1, j - i - 1));
+    if (!is_reserved_variable(name) && !paths.contains(name)) return name;
+  }
+  return std::nullopt;
+}
+
 InputTransformer::InputTransformer(const std::map<std::string, std::string>& paths, std::string input_template)
     : template_(std::move(input_template)) {
   for (auto& [name, path] : paths) {
@@ -55,12 +96,8 @@ std::string InputTransformer::apply(const Node& event, const Predefined& vars) c
     else if (name == "aws.events.rule-name") value = Node::str(vars.rule_name);
     else if (name == "aws.events.event.ingestion-time") value = Node::str(vars.ingestion_time);
     else if (name == "aws.events.event.json") value = event;
-    else if (name == "aws.events.event") {
-      // The event without its detail.
-      Node e = event;
-      std::erase_if(e.members, [](const auto& m) { return m.first == "detail"; });
-      value = std::move(e);
-    } else if (auto it = paths_.find(name); it != paths_.end()) {
+    else if (name == "aws.events.event") value = envelope_without_detail(event);
+    else if (auto it = paths_.find(name); it != paths_.end()) {
       value = it->second.eval(event);
     } else {
       known = false;
@@ -71,15 +108,15 @@ std::string InputTransformer::apply(const Node& event, const Predefined& vars) c
     }
     const bool quoted_context = json_mode_ && in_string;
     if (!value) {
-      if (json_mode_ && !in_string) out += "null";
+      if (json_mode_ && !in_string) out += "\"\"";
     } else if (value->type == Node::Type::string) {
       if (quoted_context) json_text::escape_into(value->text, out);
       else if (json_mode_) out += json_text::quote(value->text);
       else out += value->text;
+    } else if ((quoted_context || !json_mode_) && (value->type == Node::Type::object || value->type == Node::Type::array)) {
+      unquoted_into(*value, out);
     } else {
-      std::string text = json_text::write(*value);
-      if (quoted_context) json_text::escape_into(text, out);
-      else out += text;
+      out += json_text::write(*value);
     }
     i = close;
   }

@@ -32,4 +32,9 @@ class InputTransformer {
 
 bool is_reserved_variable(std::string_view name);
 
+// The first <name> of the template (name in [A-Za-z0-9_.-]) that is neither a key of `paths` nor a
+// predefined variable; nullopt when every placeholder is known.
+std::optional<std::string> invalid_placeholder(std::string_view input_template,
+                                               const std::map<std::string, std::string>& paths);
+
 }  // namespace stratus::events::transform

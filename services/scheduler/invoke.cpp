@@ -83,7 +83,9 @@ void SchedulerService::fire(Region& r, Schedule& s, int64_t when) {
 asio::awaitable<void> SchedulerService::invoke(std::string account, std::string region_name, std::string schedule_arn,
                                                json::object target, int64_t scheduled, int64_t delay_seconds) {
   auto& clock = env().clock;
-  if (delay_seconds > 0 && !co_await clock.sleep_for(std::chrono::seconds(delay_seconds))) co_return;
+  // The window is counted from the scheduled time (a clock that jumped past it invokes at once).
+  if (delay_seconds > 0 && !co_await clock.sleep_until(Clock::time_point(std::chrono::seconds(scheduled + delay_seconds))))
+    co_return;
   const std::string execution_id = ids::uuid4();
   const std::string target_arn(str_or(target, "Arn"));
   int64_t max_retries = 185, max_age = 86400;

@@ -94,8 +94,10 @@ void SchedulerService::apply(Schedule& s, const json::object& in, bool creating)
   s.target = with_default_retry(*target);
   s.modified = t;
   if (creating) s.created = t;
-  if (creating || expr_changed) s.anchor = static_cast<int64_t>(start ? *start : t);
-  plan(s, static_cast<int64_t>(std::floor(t)));
+  if (creating || expr_changed) s.anchor = static_cast<int64_t>(start ? *start : std::floor(t));
+  // A rate() schedule without StartDate "starts invoking the target immediately"
+  // (schedule-types.html#rate-based): its first occurrence is the anchor itself.
+  plan(s, static_cast<int64_t>(std::floor(t)) - 1);
 }
 
 void SchedulerService::plan(Schedule& s, int64_t after) {
@@ -112,7 +114,7 @@ void SchedulerService::plan(Schedule& s, int64_t after) {
       break;
     }
     case sch::Expression::Kind::rate:
-      next = s.expr->next_rate(s.anchor + s.expr->rate_seconds(), from);
+      next = s.expr->next_rate(s.anchor, from);
       break;
     case sch::Expression::Kind::cron: next = s.expr->next_cron(from, tz).value_or(0); break;
   }

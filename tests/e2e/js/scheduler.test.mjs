@@ -10,9 +10,15 @@ import {
   ListScheduleGroupsCommand, TagResourceCommand, ListTagsForResourceCommand, UntagResourceCommand,
 } from '@aws-sdk/client-scheduler';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { LambdaClient, CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clientConfig, startStratus } from './harness.mjs';
+import { ROLE as LAMBDA_ROLE, zipFiles } from './lambda_support.mjs';
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const uniq = (p) => `${p}-${randomUUID().slice(0, 8)}`;
 const ROLE = 'arn:aws:iam::000000000000:role/scheduler';
 const pad = (n) => String(n).padStart(2, '0');
@@ -44,6 +50,9 @@ describe('scheduler', () => {
     while (out.length < n && Date.now() < deadline) {
       const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
       out.push(...(r.Messages || []));
+      // Deleted at once: moving the clock would otherwise end their visibility timeout.
+      if (r.Messages?.length)
+        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: r.Messages.map((m, i) => ({ Id: `${i}`, ReceiptHandle: m.ReceiptHandle })) }));
     }
     return out;
   };
@@ -141,16 +150,95 @@ describe('scheduler', () => {
     await rejects(sch.send(new GetScheduleCommand({ Name: name })), 'ResourceNotFoundException', 404);
   });
 
-  test('a rate() schedule keeps firing as time passes', async () => {
+  test('a rate() schedule starts at once without StartDate and keeps firing as time passes', async () => {
+    // schedule-types.html#rate-based: "If you don't provide a StartDate for a rate-based schedule,
+    // your schedule starts invoking the target immediately."
     const q = await queue();
     const name = uniq('rate');
     await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(10 minutes)', FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: q.arn, RoleArn: ROLE, Input: 'tick' } }));
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: '"<aws.scheduler.scheduled-time>"' } }));
+    const first = await drain(q.url, 1);
+    assert.equal(first.length, 1);
     await s.advanceClock(601);
     await s.advanceClock(600);
-    const msgs = await drain(q.url, 2);
-    assert.equal(msgs.length, 2);
-    assert.deepEqual(msgs.map((m) => m.Body), ['tick', 'tick']);
+    const msgs = [...first, ...await drain(q.url, 2)];
+    assert.equal(msgs.length, 3);
+    const times = msgs.map((m) => Date.parse(JSON.parse(m.Body))).sort();
+    assert.deepEqual([times[1] - times[0], times[2] - times[1]], [600000, 600000]);
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+  });
+
+  test('cron() is evaluated in ScheduleExpressionTimezone', async () => {
+    // Minute 30 in Asia/Kolkata (UTC+05:30, no daylight saving) is minute 0 in UTC.
+    const q = await queue();
+    const name = uniq('tz');
+    await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'cron(30 * * * ? *)', ScheduleExpressionTimezone: 'Asia/Kolkata',
+      FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: q.arn, RoleArn: ROLE, Input: '"<aws.scheduler.scheduled-time>"' } }));
+    const now = (await stratusNow()).getTime();
+    const nextHour = Math.floor(now / 3600000) * 3600000 + 3600000;
+    await s.advanceClock(Math.ceil((nextHour - now) / 1000) + 1);
+    const [m] = await drain(q.url, 1);
+    assert.ok(m, 'invoked');
+    assert.equal(JSON.parse(m.Body), new Date(nextHour).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+  });
+
+  test('StartDate and EndDate bound a recurring schedule', async () => {
+    const q = await queue();
+    const name = uniq('window');
+    const now = (await stratusNow()).getTime();
+    const start = new Date(Math.ceil((now + 600000) / 1000) * 1000);
+    // Occurrences at start, +5 min and +10 min; the EndDate falls before +15 min.
+    const end = new Date(start.getTime() + 700000);
+    await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(5 minutes)', StartDate: start, EndDate: end,
+      FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: q.arn, RoleArn: ROLE, Input: '"<aws.scheduler.scheduled-time>"' } }));
+    const g = await sch.send(new GetScheduleCommand({ Name: name }));
+    assert.equal(g.StartDate.getTime(), start.getTime());
+    assert.equal(g.EndDate.getTime(), end.getTime());
+    await s.advanceClock(300);
+    assert.equal((await drain(q.url, 1, 1)).length, 0, 'nothing before StartDate');
+    for (let i = 0; i < 6; i++) await s.advanceClock(300);  // 30 minutes past the start
+    const msgs = await drain(q.url, 4, 3);
+    const times = msgs.map((m) => Date.parse(JSON.parse(m.Body))).sort();
+    const t0 = start.getTime();
+    assert.deepEqual(times, [t0, t0 + 300000, t0 + 600000]);
+    await rejects(sch.send(new CreateScheduleCommand({ Name: uniq('bad'), ScheduleExpression: 'rate(5 minutes)', StartDate: end, EndDate: start,
+      FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: q.arn, RoleArn: ROLE } })), 'ValidationException', 400);
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
+  });
+
+  test('a flexible time window invokes once within the window after the scheduled time', async () => {
+    const q = await queue();
+    const now = (await stratusNow()).getTime();
+    const when = new Date(now + 120000);
+    await sch.send(new CreateScheduleCommand({ Name: uniq('flex'), ScheduleExpression: atExpr(when), ActionAfterCompletion: 'DELETE',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 5 },
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: '"<aws.scheduler.scheduled-time>"' } }));
+    await s.advanceClock(119);
+    assert.equal((await drain(q.url, 1, 1)).length, 0, 'not before the scheduled time');
+    await s.advanceClock(2);     // the scheduled time has come: the window opens
+    await s.advanceClock(301);   // and has closed
+    const msgs = await drain(q.url, 2, 2);
+    assert.equal(msgs.length, 1);
+    assert.equal(JSON.parse(msgs[0].Body), when.toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  });
+
+  test('Lambda targets are invoked asynchronously with the schedule\'s Input', async () => {
+    const lambda = new LambdaClient(clientConfig(s));
+    const out = join(mkdtempSync(join(tmpdir(), 'sch-lambda-')), 'event.json');
+    const fnName = uniq('fn');
+    await lambda.send(new CreateFunctionCommand({
+      FunctionName: fnName, Runtime: 'nodejs20.x', Role: LAMBDA_ROLE, Handler: 'index.handler',
+      Environment: { Variables: { OUT: out } },
+      Code: { ZipFile: zipFiles({ 'index.js': 'exports.handler = async (e) => { require("fs").writeFileSync(process.env.OUT, JSON.stringify(e)); return "ok"; };' }) },
+    }));
+    const fn = (await lambda.send(new GetFunctionCommand({ FunctionName: fnName }))).Configuration.FunctionArn;
+    const name = uniq('to-fn');
+    const arn = (await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: fn, RoleArn: ROLE, Input: '{"job":"nightly","schedule":"<aws.scheduler.schedule-arn>"}' } }))).ScheduleArn;
+    const deadline = Date.now() + 20000;
+    while (!existsSync(out) && Date.now() < deadline) await sleep(100);
+    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), { job: 'nightly', schedule: arn });
     await sch.send(new DeleteScheduleCommand({ Name: name }));
   });
 

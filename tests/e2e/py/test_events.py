@@ -39,6 +39,7 @@ class EventsTest(StratusTestCase):
     def rule_to(self, name, pattern, targets, bus=None):
         kw = {"EventBusName": bus} if bus else {}
         self.eb.put_rule(Name=name, EventPattern=json.dumps(pattern), **kw)
+        self.last_rule = name
         r = self.eb.put_targets(Rule=name, Targets=targets, **kw)
         self.assertEqual(r["FailedEntryCount"], 0, r.get("FailedEntries"))
 
@@ -123,6 +124,19 @@ class EventsTest(StratusTestCase):
                                  "InputTemplate": '{"id": <id>, "tags": <tags>, "text": "item <id>"}'}}])
         self.eb.put_events(Entries=[{"Source": "py.shape", "DetailType": "x", "Detail": '{"id":"i-1","tags":["a","b"]}'}])
         self.assertEqual([m["Body"] for m in self.drain(url)], ['{"id": "i-1", "tags": ["a","b"], "text": "item i-1"}'])
+        # eb-transform-target-input.html, common issues: a path that matches nothing gives an empty
+        # string; an object referenced inside a string loses its internal quotes.
+        url2, arn2 = self.queue()
+        self.rule_to(uniq("r"), {"source": ["py.shape2"]}, [{
+            "Id": "t", "Arn": arn2,
+            "InputTransformer": {"InputPathsMap": {"none": "$.detail.none", "obj": "$.detail.obj"},
+                                 "InputTemplate": '{"none": <none>, "obj": <obj>, "text": "obj <obj>"}'}}])
+        self.eb.put_events(Entries=[{"Source": "py.shape2", "DetailType": "x", "Detail": '{"obj":{"k":"v"}}'}])
+        self.assertEqual([m["Body"] for m in self.drain(url2)], ['{"none": "", "obj": {"k":"v"}, "text": "obj {k:v}"}'])
+        self.assertError("ValidationException", "InputTemplate for target bad contains invalid placeholder nokey.",
+                         self.eb.put_targets, Rule=self.last_rule, Targets=[{
+                             "Id": "bad", "Arn": arn2,
+                             "InputTransformer": {"InputPathsMap": {"id": "$.id"}, "InputTemplate": '"<id> <nokey>"'}}])
 
     def test_dead_letter_queue(self):
         dlq_url, dlq_arn = self.queue()
