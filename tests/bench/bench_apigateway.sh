@@ -14,12 +14,15 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-load() {  # url
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1" | awk '
+load() {  # url [connections] [wrk script]
+  local c=${2:-$CONNS} t=2
+  [ "$c" -lt 2 ] && t=1
+  wrk -t$t -c"$c" -d"${DURATION}s" --latency ${3:+-s "$3"} "$1" | awk '
+    function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; if (v ~ /s$/) return v * 1000000; return v }
     /Requests\/sec/ {rps=$2}
-    /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    /^ +50%/ {p50=$2; p50us=us($2)} /^ +99%/ {p99=$2}
     /Non-2xx/ {err=$NF}
-    END {printf "rps=%s p50=%s p99=%s errors=%s\n", rps, p50, p99, err+0}'
+    END {printf "rps=%s p50=%s p99=%s errors=%s p50us=%d\n", rps, p50, p99, err+0, p50us}'
 }
 field() { echo "$1" | grep -oE "$2=[^ ]+" | cut -d= -f2; }
 
@@ -51,7 +54,19 @@ EOF
 )
 url="http://127.0.0.1:$port/_aws/execute-api/$api_id/hello"
 for _ in $(seq 50); do curl -s -o /dev/null "$url"; done  # warm
+# Warm at full concurrency too: Lambda scales out to one environment per concurrent request (cold
+# starts belong to no steady-state number).
+wrk -t2 -c"$CONNS" -d3s "$url" >/dev/null
 s=$(load "$url")
+# Overhead over the handler: one connection, the same warm function through API Gateway and
+# through Lambda's own Invoke API (POST /2015-03-31/functions/bench/invocations).
+cat > "$work/invoke.lua" <<'EOF'
+wrk.method = "POST"
+wrk.body = '{"rawPath": "/hello"}'
+wrk.headers["Content-Type"] = "application/json"
+EOF
+s1=$(load "$url" 1)
+d1=$(load "http://127.0.0.1:$port/2015-03-31/functions/bench/invocations" 1 "$work/invoke.lua")
 
 have_sls=0
 if [ -x "$PEERS/node_modules/.bin/serverless" ] && [ -d "$PEERS/node_modules/serverless-offline" ]; then
@@ -70,6 +85,7 @@ EOF
   (cd "$work/sls" && SLS_TELEMETRY_DISABLED=1 ./node_modules/.bin/serverless offline start >"$work/sls.log" 2>&1) &
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$sport/hello" && break; sleep 0.1; done
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$sport/hello"; done
+  wrk -t2 -c"$CONNS" -d3s "http://127.0.0.1:$sport/hello" >/dev/null
   o=$(load "http://127.0.0.1:$sport/hello")
 fi
 
@@ -87,5 +103,8 @@ else
   echo "| req/s | $(field "$s" rps) | not installed | |"
   echo "| p50 / p99 | $(field "$s" p50) / $(field "$s" p99) | | |"
 fi
+echo
+echo "One connection, p50: HTTP API → Lambda $(field "$s1" p50), Lambda Invoke API $(field "$d1" p50) (same warm handler):" \
+  "API Gateway adds $(python3 -c "import sys; print('%.3f ms' % ((int(sys.argv[1]) - int(sys.argv[2])) / 1000))" "$(field "$s1" p50us)" "$(field "$d1" p50us)")."
 echo
 echo "Targets: ≤ 0.5 ms p50 overhead over the handler, ≥ 3× serverless-offline's req/s."
