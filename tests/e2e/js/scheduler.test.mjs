@@ -12,7 +12,7 @@ import {
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { LambdaClient, CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientConfig, startStratus } from './harness.mjs';
@@ -237,8 +237,10 @@ describe('scheduler', () => {
     const arn = (await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { Arn: fn, RoleArn: ROLE, Input: '{"job":"nightly","schedule":"<aws.scheduler.schedule-arn>"}' } }))).ScheduleArn;
     const deadline = Date.now() + 20000;
-    while (!existsSync(out) && Date.now() < deadline) await sleep(100);
-    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), { job: 'nightly', schedule: arn });
+    // Until the handler's file holds the whole event.
+    const readEvent = () => { try { return JSON.parse(readFileSync(out, 'utf8')); } catch { return undefined; } };
+    while (readEvent() === undefined && Date.now() < deadline) await sleep(100);
+    assert.deepEqual(readEvent(), { job: 'nightly', schedule: arn });
     await sch.send(new DeleteScheduleCommand({ Name: name }));
   });
 

@@ -1,7 +1,11 @@
 """EventBridge through boto3 (both interpreters): buses, rules, targets, delivery to SQS with input
 shaping, dead-letter queues, archives and replays, scheduled rules fired by moving the clock."""
+import io
 import json
+import os
+import tempfile
 import time
+import zipfile
 import unittest
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -137,6 +141,38 @@ class EventsTest(StratusTestCase):
                          self.eb.put_targets, Rule=self.last_rule, Targets=[{
                              "Id": "bad", "Arn": arn2,
                              "InputTransformer": {"InputPathsMap": {"id": "$.id"}, "InputTemplate": '"<id> <nokey>"'}}])
+
+    def test_sns_and_lambda_targets(self):
+        # SNS topic → raw SQS subscription.
+        sns = self.stratus.client("sns")
+        url, arn = self.queue()
+        topic = sns.create_topic(Name=uniq("t"))["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        self.rule_to(uniq("sns"), {"source": ["py.sns"]}, [{"Id": "t", "Arn": topic}])
+        self.eb.put_events(Entries=[{"Source": "py.sns", "DetailType": "note", "Detail": '{"s":1}'}])
+        msgs = self.drain(url)
+        self.assertEqual(len(msgs), 1)
+        self.assertEqual(json.loads(msgs[0]["Body"])["detail"], {"s": 1})
+        # Lambda function invoked asynchronously (InvocationType Event) with the event.
+        lam = self.stratus.client("lambda")
+        out = os.path.join(tempfile.mkdtemp(prefix="ev-py-lambda-"), "event.json")
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            z.writestr("app.py", "import json, os\ndef handler(e, c):\n    open(os.environ['OUT'], 'w').write(json.dumps(e))\n")
+        fn = lam.create_function(FunctionName=uniq("fn"), Runtime="python3.12", Role="arn:aws:iam::000000000000:role/r",
+                                 Handler="app.handler", Code={"ZipFile": code.getvalue()},
+                                 Environment={"Variables": {"OUT": out}})["FunctionArn"]
+        self.rule_to(uniq("fn"), {"source": ["py.fn"]}, [{"Id": "f", "Arn": fn}])
+        r = self.eb.put_events(Entries=[{"Source": "py.fn", "DetailType": "call", "Detail": '{"c":3}'}])
+        ev, deadline = None, time.time() + 20
+        while ev is None and time.time() < deadline:
+            try:
+                with open(out) as f:
+                    ev = json.load(f)
+            except (OSError, ValueError):  # not written yet, or being written
+                time.sleep(0.1)
+        self.assertIsNotNone(ev, "the function ran")
+        self.assertEqual((ev["id"], ev["detail-type"], ev["detail"]), (r["Entries"][0]["EventId"], "call", {"c": 3}))
 
     def test_dead_letter_queue(self):
         dlq_url, dlq_arn = self.queue()
