@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SNSClient, CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { LambdaClient, CreateFunctionCommand, GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -262,6 +263,20 @@ describe('scheduler', () => {
     assert.deepEqual(ev.detail, { hello: 'bus' });
     const [m2] = await drain(q2.url, 1);
     assert.equal(m2.Body, 'via sdk');
+  });
+
+  test('SNS topic targets publish the schedule\'s Input', async () => {
+    const sns = new SNSClient(clientConfig(s));
+    const topic = (await sns.send(new CreateTopicCommand({ Name: uniq('t') }))).TopicArn;
+    const q = await queue();
+    await sns.send(new SubscribeCommand({ TopicArn: topic, Protocol: 'sqs', Endpoint: q.arn, Attributes: { RawMessageDelivery: 'true' } }));
+    const name = uniq('to-sns');
+    await sch.send(new CreateScheduleCommand({ Name: name, ScheduleExpression: 'rate(1 hour)', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: topic, RoleArn: ROLE, Input: '{"report":"hourly"}' } }));
+    const [m] = await drain(q.url, 1);
+    assert.ok(m, 'published');
+    assert.deepEqual(JSON.parse(m.Body), { report: 'hourly' });
+    await sch.send(new DeleteScheduleCommand({ Name: name }));
   });
 
   test('failed invocations go to the dead-letter queue', async () => {
