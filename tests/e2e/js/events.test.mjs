@@ -196,6 +196,18 @@ describe('eventbridge', () => {
     assert.equal((await drain(q.url, 1, { seconds: 1 })).length, 0);
   });
 
+  test('PutEvents takes up to 10 entries and 1 MB in total (eb-putevent-size.html)', async () => {
+    const big = (n) => JSON.stringify({ pad: 'x'.repeat(n) });
+    // 900 KB in one entry: over the old 256 KB limit, within the 1 MB one.
+    const ok = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'size', DetailType: 'big', Detail: big(900 * 1024) }] }));
+    assert.equal(ok.FailedEntryCount, 0);
+    await rejects(eb.send(new PutEventsCommand({ Entries: [
+      { Source: 'size', DetailType: 'big', Detail: big(600 * 1024) }, { Source: 'size', DetailType: 'big', Detail: big(600 * 1024) }] })),
+    'ValidationException', 'Total size of the entries in the request is over the limit.');
+    await rejects(eb.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => ({ Source: 's', DetailType: 'd', Detail: '{}' })) })),
+      'ValidationException');
+  });
+
   test('disabled rules do not deliver; custom buses route their own events', async () => {
     const q = await queue();
     const bus = uniq('bus');
