@@ -132,8 +132,9 @@ void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::obj
         if (v.is_string()) paths[std::string(k)] = std::string(v.get_string());
     try {
       transform::InputTransformer t(paths, std::string(str_or(*tr, "InputTemplate")));
-      const Node* time = parsed_event().get("time");
-      d.payload = t.apply(parsed_event(), {rule.arn, rule.name, time ? time->text : iso8601(now(), false)});
+      // ingestion-time: when EventBridge received the event (not the entry's own Time); events are
+      // routed as they arrive, so that is now.
+      d.payload = t.apply(parsed_event(), {rule.arn, rule.name, iso8601(now(), false)});
     } catch (const std::exception& e) {
       spdlog::warn("events: input transformer of {} failed: {}", rule.arn, e.what());
       return;

@@ -134,9 +134,16 @@ class EventsTest(StratusTestCase):
         self.rule_to(uniq("r"), {"source": ["py.shape2"]}, [{
             "Id": "t", "Arn": arn2,
             "InputTransformer": {"InputPathsMap": {"none": "$.detail.none", "obj": "$.detail.obj"},
-                                 "InputTemplate": '{"none": <none>, "obj": <obj>, "text": "obj <obj>"}'}}])
-        self.eb.put_events(Entries=[{"Source": "py.shape2", "DetailType": "x", "Detail": '{"obj":{"k":"v"}}'}])
-        self.assertEqual([m["Body"] for m in self.drain(url2)], ['{"none": "", "obj": {"k":"v"}, "text": "obj {k:v}"}'])
+                                 "InputTemplate": '{"none": <none>, "obj": <obj>, "text": "obj <obj>", '
+                                                  '"at": <aws.events.event.ingestion-time>}'}}])
+        # A backdated entry: ingestion-time is when EventBridge received it, not the entry's Time.
+        self.eb.put_events(Entries=[{"Source": "py.shape2", "DetailType": "x", "Detail": '{"obj":{"k":"v"}}',
+                                     "Time": datetime(2020, 1, 2, 3, 4, 5, tzinfo=timezone.utc)}])
+        [m] = self.drain(url2)
+        body = json.loads(m["Body"])
+        self.assertRegex(body["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertNotEqual(body["at"], "2020-01-02T03:04:05Z")
+        self.assertEqual(m["Body"].split(', "at"')[0] + "}", '{"none": "", "obj": {"k":"v"}, "text": "obj {k:v}"}')
         self.assertError("ValidationException", "InputTemplate for target bad contains invalid placeholder nokey.",
                          self.eb.put_targets, Rule=self.last_rule, Targets=[{
                              "Id": "bad", "Arn": arn2,
