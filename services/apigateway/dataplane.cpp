@@ -188,20 +188,25 @@ Invocation make_invocation(const RequestContext& ctx, const HttpRequest& req, co
   inv.method = req.method;
   inv.path = std::move(path);
   inv.raw_path = std::move(raw_path);
-  inv.raw_query = req.query_string;
+  inv.raw_query = valid_utf8_text(req.query_string);
   inv.query = parse_query_string(req.query_string, true);
+  for (auto& [k, v] : inv.query) {
+    k = valid_utf8_text(std::move(k));
+    v = valid_utf8_text(std::move(v));
+  }
   inv.headers.reserve(req.headers.size());
   for (size_t i = 0; i < req.headers.size(); ++i) {
     const auto& [k, v] = req.headers[i];
     // The client's spelling of the name when the core kept it (same position, same name).
-    if (i < req.header_names.size() && iequals(req.header_names[i], k)) inv.headers.emplace_back(req.header_names[i], v);
-    else inv.headers.emplace_back(k, v);
+    if (i < req.header_names.size() && iequals(req.header_names[i], k))
+      inv.headers.emplace_back(valid_utf8_text(req.header_names[i]), valid_utf8_text(v));
+    else inv.headers.emplace_back(valid_utf8_text(k), valid_utf8_text(v));
   }
   inv.body = req.body.read_all();
   std::string_view ip = req.remote_ip;
   if (ip.starts_with("::ffff:")) ip.remove_prefix(7);
   inv.source_ip = ip.empty() ? "127.0.0.1" : std::string(ip);
-  inv.user_agent = std::string(req.header_or("user-agent"));
+  inv.user_agent = valid_utf8_text(std::string(req.header_or("user-agent")));
   inv.api_id = api.id;
   inv.stage = std::string(stage);
   inv.account = api.account;

@@ -9,6 +9,7 @@
 
 #include <stratus/crypto.hpp>
 #include <stratus/http_client.hpp>
+#include <stratus/identity.hpp>
 #include <stratus/strings.hpp>
 
 #include <spdlog/spdlog.h>
@@ -236,6 +237,7 @@ boost::asio::awaitable<HttpResponse> HttpExchange::lambda(const json::object& in
   std::string fn = lambda_arn_from_uri(str_or(integration, "IntegrationUri"));
   if (fn.empty()) co_return json_message(500, "Internal Server Error");
   std::string version(str_or(integration, "PayloadFormatVersion", "1.0"));
+  if (iam_caller && version == "2.0") authorizer = json::object{{"iam", *iam_caller}};
   const std::string* ct = inv.header("content-type");
   bool b64 = !is_text_content(ct ? *ct : "") || !valid_utf8(inv.body) ||
              (ct && to_lower(*ct).find("x-www-form-urlencoded") != std::string::npos);
@@ -358,7 +360,7 @@ boost::asio::awaitable<HttpResponse> HttpExchange::run() {
   const HttpRoute* route = nullptr;
   if (match) {
     route = match->target;
-    for (auto& [k, v] : match->params) path_params[k] = url_decode(v);
+    for (auto& [k, v] : match->params) path_params[k] = valid_utf8_text(url_decode(v));
   } else {
     route = dep.route("$default");
   }
@@ -408,6 +410,22 @@ boost::asio::awaitable<HttpResponse> HttpExchange::run() {
   } else if (auth == "AWS_IAM") {
     const std::string* authz = inv.header("authorization");
     if (!authz || !authz->starts_with("AWS4-HMAC-SHA256")) co_return json_message(403, "Forbidden");
+    // The caller as its SigV4 credential names it (signatures are checked only in --auth strict, by
+    // the core): payload 2.0 events carry it as requestContext.authorizer.iam.
+    auto cred = authz->find("Credential=");
+    if (cred != std::string::npos) {
+      std::string akid = authz->substr(cred + 11, authz->find('/', cred) - cred - 11);
+      std::string account = env.identities.account_for(akid);
+      const Principal* p = env.identities.find(akid);
+      std::string user_id = p && !p->user_id.empty() ? p->user_id : akid;
+      iam_caller = json::object{{"accessKey", akid},
+                                {"accountId", account},
+                                {"callerId", user_id},
+                                {"cognitoIdentity", nullptr},
+                                {"principalOrgId", nullptr},
+                                {"userArn", p && !p->arn.empty() ? p->arn : "arn:aws:iam::" + account + ":root"},
+                                {"userId", user_id}};
+    }
   }
   if (route->integration.empty()) co_return json_message(500, "Internal Server Error");
   std::string_view type = str_or(route->integration, "IntegrationType");

@@ -536,7 +536,7 @@ boost::asio::awaitable<HttpResponse> RestExchange::run(const std::string* forced
   const RestTarget& target = *match->target;
   resource_id = target.resource_id;
   resource_path = target.resource_path;
-  for (auto& [k, v] : match->params) path_params[k] = url_decode(v);
+  for (auto& [k, v] : match->params) path_params[k] = valid_utf8_text(url_decode(v));
   const json::object& method = target.method;
   std::string verb(str_or(method, "httpMethod", inv.method));
 

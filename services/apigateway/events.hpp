@@ -39,6 +39,10 @@ struct Invocation {
   std::vector<std::string> header_values(std::string_view name) const;
 };
 
+// Text for an event: invalid UTF-8 (raw header bytes, %-decoded query values such as "%E0%A4")
+// becomes U+FFFD, so the event stays JSON every Lambda runtime can decode.
+std::string valid_utf8_text(std::string s);
+
 // "04/Mar/2020:19:15:17 +0000"
 std::string clf_time(int64_t epoch_ms);
 // "Root=1-5e9f0c65-1de4d666d4dd26aced652b6c"

@@ -22,6 +22,7 @@ struct HttpExchange {
   json::object path_params;
   std::optional<json::object> authorizer;
   const json::object* stage_settings = nullptr;  // StageInfo::settings (route throttling)
+  std::optional<json::object> iam_caller;         // AWS_IAM routes: the signing caller
 
   boost::asio::awaitable<HttpResponse> run();
   // The value of a parameter-mapping expression ("$request.header.x", literals with ${...}).

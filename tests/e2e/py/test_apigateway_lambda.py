@@ -238,6 +238,27 @@ class ApiGatewayPythonLambda(StratusTestCase):
                                    headers=[("Content-Type", "text/plain")])
         self.assertEqual((json.loads(raw)["body"], json.loads(raw)["isBase64Encoded"]), ("text", False))
 
+    def test_bytes_that_are_not_utf8_reach_the_handler_as_replacement_characters(self):
+        # A %-encoded query value or a raw header byte that is not UTF-8 must not break the event's
+        # JSON: the function still runs (python's runtime rejects invalid UTF-8 outright).
+        api, _ = self.rest_proxy("pyecho")
+        http_api = self.http_api("pyecho")
+        for url in ("/_aws/execute-api/%s/dev/x?a=%%E0%%A4&b=ok" % api, "/_aws/execute-api/%s/x?a=%%E0%%A4&b=ok" % http_api):
+            with self.subTest(url=url):
+                conn = http.client.HTTPConnection("127.0.0.1", self.stratus.port, timeout=60)
+                conn.putrequest("GET", url)
+                conn.putheader("X-Raw", b"caf\xe9")
+                conn.endheaders()
+                r = conn.getresponse()
+                raw = r.read()
+                conn.close()
+                self.assertEqual(r.status, 200, raw)
+                e = json.loads(raw)
+                self.assertEqual(e["queryStringParameters"]["a"], "\ufffd\ufffd")
+                self.assertEqual(e["queryStringParameters"]["b"], "ok")
+                headers = {k.lower(): v for k, v in e["headers"].items()}
+                self.assertEqual(headers["x-raw"], "caf\ufffd")
+
     def test_rest_missing_authentication_token(self):
         api, _ = self.rest_proxy("pyecho", path_part="items")
         status, headers, raw = self.call("/_aws/execute-api/%s/dev/other" % api)
@@ -406,6 +427,23 @@ class ApiGatewayPythonLambda(StratusTestCase):
         self.assertEqual((status, json.loads(raw)), (403, {"message": "Forbidden"}))
         status, _, raw = self.call("/_aws/execute-api/%s/me" % api)
         self.assertEqual((status, json.loads(raw)), (401, {"message": "Unauthorized"}))
+
+    def test_http_api_iam_route_names_the_caller(self):
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        api = self.http_api("pyecho", route_key="GET /private", AuthorizationType="AWS_IAM")
+        status, _, raw = self.call("/_aws/execute-api/%s/private" % api)
+        self.assertEqual((status, json.loads(raw)), (403, {"message": "Forbidden"}))
+        url = "http://127.0.0.1:%d/_aws/execute-api/%s/private" % (self.stratus.port, api)
+        req = AWSRequest(method="GET", url=url)
+        SigV4Auth(Credentials("123456789012", "secret"), "execute-api", "us-east-1").add_auth(req)
+        status, _, raw = self.call("/_aws/execute-api/%s/private" % api, headers=list(req.headers.items()))
+        self.assertEqual(status, 200, raw)
+        iam = json.loads(raw)["requestContext"]["authorizer"]["iam"]
+        self.assertEqual(iam, {"accessKey": "123456789012", "accountId": "123456789012", "callerId": "123456789012",
+                               "cognitoIdentity": None, "principalOrgId": None,
+                               "userArn": "arn:aws:iam::123456789012:root", "userId": "123456789012"})
 
     # --- imports ---
 

@@ -219,3 +219,10 @@ TEST(ApigwEvents, MediaTypes) {
   EXPECT_TRUE(is_text_content("text/html"));
   EXPECT_FALSE(is_text_content("image/png"));
 }
+
+TEST(ApigwEvents, InvalidUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(valid_utf8_text("plain é ✓"), "plain é ✓");
+  EXPECT_EQ(valid_utf8_text(std::string("a\xE0\xA4", 3)), "a\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated sequence
+  EXPECT_EQ(valid_utf8_text(std::string("\xFF" "b\xC0\xAF", 4)), "\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
+  EXPECT_EQ(valid_utf8_text(std::string("\xED\xA0\x80", 3)), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
+}
