@@ -31,7 +31,7 @@ class EventsTest(StratusTestCase):
         arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         return url, arn
 
-    def drain(self, url, n=1, seconds=5):
+    def drain(self, url, n=1, seconds=15):
         out = []
         deadline = time.time() + seconds
         while len(out) < n and time.time() < deadline:
@@ -214,9 +214,8 @@ class EventsTest(StratusTestCase):
         self.assertEqual(len(msgs), 1)
         ev = json.loads(msgs[0]["Body"])
         self.assertEqual((ev["replay-name"], ev["detail"]), (replay, {"v": 1}))
-        for _ in range(50):
-            if self.eb.describe_replay(ReplayName=replay)["State"] == "COMPLETED":
-                break
+        deadline = time.time() + 15
+        while time.time() < deadline and self.eb.describe_replay(ReplayName=replay)["State"] != "COMPLETED":
             time.sleep(0.05)
         self.assertEqual(self.eb.describe_replay(ReplayName=replay)["State"], "COMPLETED")
         self.assertError("ResourceNotFoundException", "Archive nope does not exist.", self.eb.describe_archive,

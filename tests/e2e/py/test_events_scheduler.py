@@ -27,7 +27,7 @@ class SchedulerTest(StratusTestCase):
         url = self.sqs.create_queue(QueueName=uniq("q"))["QueueUrl"]
         return url, self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
-    def drain(self, url, n=1, seconds=5):
+    def drain(self, url, n=1, seconds=15):
         out = []
         deadline = time.time() + seconds
         while len(out) < n and time.time() < deadline:
