@@ -728,7 +728,8 @@ boost::asio::awaitable<HttpResponse> DataPlane::serve_rest(RequestContext& ctx, 
   if (!st || get_bool(api->doc, "disableExecuteApiEndpoint")) co_return json_message(403, "Forbidden", "ForbiddenException");
   auto dep = rest_deployment(*api, st->deployment_id);
   if (!dep) co_return json_message(403, "Forbidden", "ForbiddenException");
-  if (rest.size() > 1 && rest.back() == '/') rest.pop_back();
+  // A trailing slash stays in the event (path, requestContext.path), as AWS delivers it; routing
+  // ignores it and {proxy+} values never end with it.
   Invocation inv = make_invocation(ctx, req, *api, stage, rest, t.path);
   inv.deployment_id = st->deployment_id;
   RestExchange x(*this, Backend::get().env(), *api, *dep, std::move(inv), st->variables.empty() ? nullptr : &st->variables);

@@ -198,6 +198,10 @@ class ApiGatewayPythonLambda(StratusTestCase):
                 self.assertEqual(c["identity"]["userAgent"], "py-agent/1")
                 self.assertIsNone(c["identity"]["cognitoIdentityId"])
                 self.assertNotIn("authorizer", c)
+        # A trailing slash reaches the handler in path and requestContext.path, not in {proxy+}.
+        status, _, raw = self.call("/_aws/execute-api/%s/dev/a/b/" % api)
+        e = json.loads(raw)
+        self.assertEqual((e["path"], e["pathParameters"], e["requestContext"]["path"]), ("/a/b/", {"proxy": "a/b"}, "/dev/a/b/"))
 
     def test_rest_response_mapping_and_errors(self):
         api, _ = self.rest_proxy("pyshapes", timeout=1000)
