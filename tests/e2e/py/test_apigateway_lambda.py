@@ -204,14 +204,15 @@ class ApiGatewayPythonLambda(StratusTestCase):
         self.assertEqual((e["path"], e["pathParameters"], e["requestContext"]["path"]), ("/a/b/", {"proxy": "a/b"}, "/dev/a/b/"))
 
     def test_rest_response_mapping_and_errors(self):
-        api, _ = self.rest_proxy("pyshapes", timeout=1000)
+        api, _ = self.rest_proxy("pyshapes")
         base = "/_aws/execute-api/%s/dev" % api
         # A body that is not a string, and a None result, are malformed proxy responses: 502.
         for path in ("/malformed", "/none", "/raise"):
             status, headers, raw = self.call(base + path)
             self.assertEqual((status, json.loads(raw)), (502, {"message": "Internal server error"}), path)
-        # The integration timeout: 504.
-        status, _, raw = self.call(base + "/slow")
+        # The integration timeout (1 s here; the handler sleeps 5 s): 504.
+        slow_api, _ = self.rest_proxy("pyshapes", timeout=1000)
+        status, _, raw = self.call("/_aws/execute-api/%s/dev/slow" % slow_api)
         self.assertEqual((status, json.loads(raw)), (504, {"message": "Endpoint request timed out"}))
         # A 204 without body or headers.
         status, _, raw = self.call(base + "/empty")
