@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <cstdlib>
 
 namespace stratus::events {
 namespace asio = boost::asio;
@@ -156,6 +157,19 @@ void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::obj
   } else if (arn->service == "logs") {
     double t = now();
     if (const Node* time = parsed_event().get("time")) parse_time(time->text, t);
+    // With an input transformer the template is {"timestamp": <time>, "message": <text>}: the
+    // record takes its message and timestamp (ISO 8601 or epoch milliseconds) from it, as CDK's
+    // LogGroupTargetInput.fromObjectV2 relies on.
+    if (opt_obj(target, "InputTransformer"))
+      if (auto shaped = json_text::parse(d.payload); shaped && shaped->type == Node::Type::object &&
+                                                     (shaped->get("message") || shaped->get("timestamp"))) {
+        if (const Node* ts = shaped->get("timestamp")) {
+          if (ts->type == Node::Type::number) t = std::strtod(ts->text.c_str(), nullptr) / 1000.0;
+          else if (ts->type == Node::Type::string) parse_time(ts->text, t);
+        }
+        const Node* msg = shaped->get("message");
+        d.payload = !msg ? std::string() : msg->type == Node::Type::string ? msg->text : json_text::write(*msg);
+      }
     d.attributes["Timestamp"] = static_cast<int64_t>(t * 1000);
     // EventBridge writes each event to a log stream named by the event id.
     d.attributes["LogStream"] = std::string(event_id);

@@ -388,7 +388,14 @@ describe('eventbridge', () => {
     const logs = new CloudWatchLogsClient(clientConfig(s));
     const group = `/aws/events/${uniq('lg')}`;
     await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
-    await ruleTo(uniq('logs'), { source: ['to-logs'] }, [{ Id: 'l', Arn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}` }]);
+    const shapedGroup = `/aws/events/${uniq('lg')}`;
+    await logs.send(new CreateLogGroupCommand({ logGroupName: shapedGroup }));
+    await ruleTo(uniq('logs'), { source: ['to-logs'] }, [
+      { Id: 'l', Arn: `arn:aws:logs:us-east-1:000000000000:log-group:${group}` },
+      // An input transformer shapes the record: {"timestamp": ..., "message": ...} (CDK's LogGroupTargetInput).
+      { Id: 's', Arn: `arn:aws:logs:us-east-1:000000000000:log-group:${shapedGroup}`, InputTransformer: {
+        InputPathsMap: { t: '$.time', dt: '$.detail-type', l: '$.detail.l' }, InputTemplate: '{"timestamp": <t>, "message": "<dt> number <l>"}' } },
+    ]);
     const time = new Date('2026-01-02T03:04:05Z');
     const put = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'to-logs', DetailType: 'logged', Detail: '{"l":1}', Time: time }] }));
     const id = put.Entries[0].EventId;
@@ -402,6 +409,12 @@ describe('eventbridge', () => {
     assert.equal(ev.id, id);
     assert.equal(ev['detail-type'], 'logged');
     assert.deepEqual(ev.detail, { l: 1 });
+    let shaped = [];
+    for (const deadline = Date.now() + 15000; !shaped.length && Date.now() < deadline; await sleep(50))
+      shaped = (await logs.send(new FilterLogEventsCommand({ logGroupName: shapedGroup }))).events;
+    assert.equal(shaped.length, 1);
+    assert.equal(shaped[0].message, 'logged number 1');
+    assert.equal(shaped[0].timestamp, time.getTime());
   });
 
   test('archives keep matching events and replays send them back with replay-name', async () => {
