@@ -281,6 +281,30 @@ describe('scheduler', () => {
     await sch.send(new DeleteScheduleCommand({ Name: name }));
   });
 
+  test('schedules survive a restart with --data-dir and keep firing', async () => {
+    const q = await queue();
+    const name = uniq('kept');
+    const group = uniq('g');
+    await sch.send(new CreateScheduleGroupCommand({ Name: group }));
+    await sch.send(new CreateScheduleCommand({ Name: name, GroupName: group, ScheduleExpression: 'cron(0 * * * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris', Description: 'hourly', FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: q.arn, RoleArn: ROLE, Input: '"<aws.scheduler.scheduled-time>"' } }));
+    const before = await sch.send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    await s.restart();
+    sch = new SchedulerClient(clientConfig(s));
+    sqs = new SQSClient(clientConfig(s));
+    eb = new EventBridgeClient(clientConfig(s));
+    const after = await sch.send(new GetScheduleCommand({ Name: name, GroupName: group }));
+    assert.deepEqual({ ...after, $metadata: undefined }, { ...before, $metadata: undefined });
+    const now = (await stratusNow()).getTime();
+    const nextHour = Math.floor(now / 3600000) * 3600000 + 3600000;
+    await s.advanceClock(Math.ceil((nextHour - now) / 1000) + 1);
+    const [m] = await drain(q.url, 1);
+    assert.ok(m, 'invoked after the restart');
+    assert.equal(JSON.parse(m.Body), new Date(nextHour).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+    await sch.send(new DeleteScheduleCommand({ Name: name, GroupName: group }));
+  });
+
   test('failed invocations go to the dead-letter queue', async () => {
     const dlq = await queue();
     const name = uniq('dl');
