@@ -4,6 +4,8 @@ import json
 import time
 import unittest
 import uuid
+from datetime import timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
@@ -90,6 +92,48 @@ class SchedulerTest(StratusTestCase):
             self.assertEqual(json.loads(m["Body"]),
                              {"arn": "arn:aws:scheduler:us-east-1:000000000000:schedule/default/%s" % name})
         self.sch.delete_schedule(Name=name)
+
+    def stratus_now(self):
+        name = uniq("probe")
+        self.sch.create_schedule(Name=name, ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"}, State="DISABLED",
+                                 Target={"Arn": "arn:aws:sqs:us-east-1:000000000000:none", "RoleArn": ROLE})
+        t = self.sch.get_schedule(Name=name)["CreationDate"]
+        self.sch.delete_schedule(Name=name)
+        return t
+
+    def test_at_schedule_in_a_time_zone_deletes_itself(self):
+        # at() is wall-clock time in ScheduleExpressionTimezone; ActionAfterCompletion DELETE removes the
+        # schedule once it has run (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).
+        url, arn = self.queue()
+        name = uniq("once")
+        when = (self.stratus_now() + timedelta(seconds=150)).replace(microsecond=0)
+        local = when.astimezone(ZoneInfo("America/New_York"))
+        # (boto3 1.26 predates ActionAfterCompletion: there the schedule stays.)
+        delete = "ActionAfterCompletion" in self.sch.meta.service_model.operation_model("CreateSchedule").input_shape.members
+        extra = {"ActionAfterCompletion": "DELETE"} if delete else {}
+        self.sch.create_schedule(Name=name, ScheduleExpression="at(%s)" % local.strftime("%Y-%m-%dT%H:%M:%S"),
+                                 ScheduleExpressionTimezone="America/New_York", FlexibleTimeWindow={"Mode": "OFF"}, **extra,
+                                 Target={"Arn": arn, "RoleArn": ROLE, "Input": '"<aws.scheduler.scheduled-time>"'})
+        self.stratus.advance_clock(120)  # (30 s short: real time moves the clock too)
+        self.assertEqual(self.drain(url, seconds=1), [])
+        self.stratus.advance_clock(31)
+        msgs = self.drain(url)
+        self.assertEqual(len(msgs), 1)
+        self.assertEqual(json.loads(msgs[0]["Body"]), when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        if not delete:
+            self.assertEqual(self.sch.get_schedule(Name=name)["ScheduleExpressionTimezone"], "America/New_York")
+            self.sch.delete_schedule(Name=name)
+            return
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                self.sch.get_schedule(Name=name)
+            except ClientError as e:
+                self.assertEqual(e.response["Error"]["Code"], "ResourceNotFoundException")
+                break
+            time.sleep(0.05)
+        else:
+            self.fail("the schedule was not deleted after completion")
 
     def test_dead_letter_queue(self):
         dlq_url, dlq_arn = self.queue()
