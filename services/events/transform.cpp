@@ -110,8 +110,9 @@ std::string InputTransformer::apply(const Node& event, const Predefined& vars) c
     if (!value) {
       if (json_mode_ && !in_string) out += "\"\"";
     } else if (value->type == Node::Type::string) {
-      if (quoted_context) json_text::escape_into(value->text, out);
-      else if (json_mode_) out += json_text::quote(value->text);
+      // Inside a string literal the text goes in as it is: "EventBridge doesn't escape values
+      // extracted by Input Path, when populating the Input Template".
+      if (json_mode_ && !in_string) out += json_text::quote(value->text);
       else out += value->text;
     } else if ((quoted_context || !json_mode_) && (value->type == Node::Type::object || value->type == Node::Type::array)) {
       unquoted_into(*value, out);

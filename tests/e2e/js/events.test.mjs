@@ -238,17 +238,18 @@ describe('eventbridge', () => {
       // eb-transform-target-input.html, common issues: a missing path gives an empty string, an array
       // referenced inside a string loses its internal quotes, an array outside one stays JSON.
       { Id: 'edge', Arn: q.arn, InputTransformer: {
-        InputPathsMap: { items: '$.detail.order.items', missing: '$.detail.none' },
-        InputTemplate: '{"missing": <missing>, "items": <items>, "inline": "items <items>"}' } },
+        InputPathsMap: { items: '$.detail.order.items', missing: '$.detail.none', note: '$.detail.order.note' },
+        InputTemplate: '{"missing": <missing>, "items": <items>, "inline": "items <items>", "note": "<note>"}' } },
     ]);
-    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shape', DetailType: 'x', Detail: '{"order":{"id":"o-1","total":12.50,"items":["a","b"]}}' }] }));
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shape', DetailType: 'x', Detail: '{"order":{"id":"o-1","total":12.50,"items":["a","b"],"note":"say \\"hi\\""}}' }] }));
     const bodies = (await drain(q.url, 5)).map((m) => m.Body).sort();
     assert.deepEqual(bodies, [
       '"Order o-1 placed by ' + rule + '"',
       '{"fixed": true}',
-      '{"id":"o-1","total":12.50,"items":["a","b"]}',
+      '{"id":"o-1","total":12.50,"items":["a","b"],"note":"say \\"hi\\""}',
       '{"order": "o-1", "total": 12.50, "note": "from shape"}',
-      '{"missing": "", "items": ["a","b"], "inline": "items [a,b]"}',
+      // "EventBridge doesn't escape values extracted by Input Path": the quotes go in as they are.
+      '{"missing": "", "items": ["a","b"], "inline": "items [a,b]", "note": "say "hi""}',
     ].sort());
     await rejects(eb.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: 'x', Arn: q.arn, Input: '{}', InputPath: '$' }] })),
       'ValidationException', 'Only one of Input, InputPath, or InputTransformer must be provided for target x.');

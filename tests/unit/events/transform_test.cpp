@@ -49,8 +49,10 @@ TEST(InputTransformer, JsonTemplates) {
   // (LocalStack's AWS-validated snapshot test_put_events_with_input_transformer_input_template_json).
   EXPECT_EQ(apply(R"({"m": <missing>})"), R"({"m": ""})");
   EXPECT_EQ(apply(R"({"m": "<missing>"})"), R"({"m": ""})");
-  // Strings with quotes stay valid JSON inside a literal.
-  EXPECT_EQ(apply(R"({"q": "say <q>"})", {{"q", "$.detail.quote"}}), R"({"q": "say a \"b\""})");
+  // "EventBridge doesn't escape values extracted by Input Path, when populating the Input
+  // Template": inside a string literal the value goes in as it is; as a JSON value it gets quotes.
+  EXPECT_EQ(apply(R"({"q": "say <q>"})", {{"q", "$.detail.quote"}}), R"({"q": "say a "b""})");
+  EXPECT_EQ(apply(R"({"q": <q>})", {{"q", "$.detail.quote"}}), R"({"q": "a \"b\""})");
   // Text that is not a placeholder (not a variable-name character between the brackets) stays as written.
   EXPECT_EQ(apply(R"({"html": "a < b > c", "x": "<instance>"})"), R"({"html": "a < b > c", "x": "i-0123456789"})");
 }
