@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,7 @@ constexpr std::string_view kApiPrefix = "/2018-06-01/runtime/";
 constexpr size_t kMaxResponse = 6291556;
 constexpr size_t kMaxLine = 256 * 1024;
 constexpr size_t kTailBytes = 4096;
+constexpr auto kLogFlushDelay = std::chrono::milliseconds(20);
 
 HttpResponse json_response(int status, std::string body) {
   HttpResponse r;
@@ -126,9 +128,12 @@ void Environment::start(const std::vector<std::string>& argv, std::vector<std::s
     api_->close();
     state_ = State::dead;
     exited_ = true;
+    // Lambda's wording for a bootstrap it cannot run ("fork/exec /var/task/bootstrap: permission denied").
+    std::string why = e.code().message();
+    if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
     throw RuntimeUnavailable(e.code() == std::errc::no_such_file_or_directory
                                  ? "executable '" + argv[0] + "' not found"
-                                 : "cannot execute '" + argv[0] + "': " + e.code().message());
+                                 : "fork/exec " + argv[0] + ": " + why);
   }
   output_ = std::make_unique<asio::posix::stream_descriptor>(manager_->io_, child_.output);
   if (child_.pidfd >= 0) pidfd_ = std::make_unique<asio::posix::stream_descriptor>(manager_->io_, child_.pidfd);
@@ -465,7 +470,9 @@ void Environment::check_memory(const std::shared_ptr<Pending>& p) {
   if (p->done || exited_ || child_.pid <= 0) return;
   long rss = 0, peak = 0;
   memory_kib(child_.pid, rss, peak);
-  peak_kib_ = std::max(peak_kib_, peak);
+  long others = descendants_rss_kib(child_.pid);
+  rss += others;
+  peak_kib_ = std::max(peak_kib_, std::max(peak, rss));
   if (rss / 1024 < spec_.memory_mb) return;
   drain_output();
   kill_group(child_.pid);
@@ -512,7 +519,7 @@ void Environment::finish(const std::shared_ptr<Pending>& p, std::string status, 
     r.log_tail = p->tail.size() > kTailBytes ? p->tail.substr(p->tail.size() - kTailBytes) : p->tail;
   p->done = true;
   if (current_ == p) current_.reset();
-  flush_logs();
+  schedule_flush();
   p->event.notify_all();
 }
 
@@ -539,11 +546,15 @@ void Environment::line(std::string_view text, bool from_function) {
   else schedule_flush();
 }
 
+// Lines are written to CloudWatch Logs in batches: a PutLogEvents per invocation would cost more
+// than the invocation itself (Lambda's own delivery is asynchronous too, and slower). Nothing is
+// scheduled while an environment is quiet.
 void Environment::schedule_flush() {
   if (flush_scheduled_ || !manager_) return;
   flush_scheduled_ = true;
   std::weak_ptr<Environment> weak = weak_from_this();
-  asio::post(manager_->io_, [weak] {
+  auto timer = std::make_shared<asio::steady_timer>(manager_->io_, kLogFlushDelay);
+  timer->async_wait([weak, timer](const boost::system::error_code&) {
     if (auto self = weak.lock()) {
       self->flush_scheduled_ = false;
       self->flush_logs();

@@ -89,6 +89,43 @@ std::string python_minor(std::string_view runtime) {
 
 }  // namespace
 
+// How a custom runtime's `bootstrap` is started. Amazon Linux's /bin/sh is bash (in POSIX mode);
+// Debian's is dash, which rejects what custom runtimes written for Lambda use — `source`,
+// `set -o pipefail`, `function f ()`: AWS's own tutorial bootstrap has all three
+// (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-walkthrough.html). So a `#!/bin/sh`
+// script runs under bash --posix, as it would on Lambda; anything else is executed as it is.
+std::vector<std::string> bootstrap_command(const fs::path& bootstrap) {
+  std::vector<std::string> direct{bootstrap.string()};
+  static const bool sh_is_dash = [] {
+    std::error_code ec;
+    auto target = fs::canonical("/bin/sh", ec);
+    return !ec && target.filename() != "bash" && access("/bin/bash", X_OK) == 0;
+  }();
+  if (!sh_is_dash || access(bootstrap.c_str(), X_OK) != 0) return direct;
+  char head[256] = {};
+  size_t n = 0;
+  if (FILE* f = std::fopen(bootstrap.c_str(), "rb")) {
+    n = std::fread(head, 1, sizeof head - 1, f);
+    std::fclose(f);
+  }
+  std::string_view line(head, n);
+  if (!line.starts_with("#!")) return direct;
+  line = line.substr(2, line.find('\n') == std::string_view::npos ? std::string_view::npos : line.find('\n') - 2);
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+  auto space = line.find_first_of(" \t");
+  if (line.substr(0, space) != "/bin/sh") return direct;
+  std::vector<std::string> argv{"/bin/bash", "--posix"};
+  if (space != std::string_view::npos) {
+    // Like the kernel: everything after the interpreter is one argument.
+    std::string_view arg = line.substr(space);
+    while (!arg.empty() && (arg.front() == ' ' || arg.front() == '\t')) arg.remove_prefix(1);
+    if (!arg.empty()) argv.emplace_back(arg);
+  }
+  argv.push_back(bootstrap.string());
+  return argv;
+}
+
 std::string error_document(std::string_view error_type, std::string_view message) {
   json::object o{{"errorType", error_type}, {"errorMessage", message}};
   return json::serialize(o);
@@ -159,8 +196,18 @@ void Manager::install_bootstraps() {
 
 std::vector<std::string> Manager::command_for(const FunctionSpec& spec, std::string& error) const {
   const std::string& rt = spec.runtime;
-  if (starts_with(rt, "nodejs"))
-    return {options_.node_binary, (options_.runtime_dir / "nodejs" / "bootstrap.cjs").string()};
+  if (starts_with(rt, "nodejs")) {
+    // The flags AWS's own nodejs bootstrap passes: global.gc exists, and V8's heap is sized from
+    // MemorySize, so the garbage collector works within the function's memory as it does on Lambda.
+    int new_space = spec.memory_mb / 10;
+    return {options_.node_binary,
+            "--expose-gc",
+            "--max-http-header-size",
+            "81920",
+            "--max-semi-space-size=" + std::to_string(new_space / 2),
+            "--max-old-space-size=" + std::to_string(spec.memory_mb - new_space),
+            (options_.runtime_dir / "nodejs" / "bootstrap.cjs").string()};
+  }
   if (starts_with(rt, "python")) {
     auto& self = const_cast<Manager&>(*this);
     if (self.python_resolved_.empty())
@@ -169,10 +216,10 @@ std::vector<std::string> Manager::command_for(const FunctionSpec& spec, std::str
   }
   if (starts_with(rt, "provided")) {
     fs::path b = spec.code_dir / "bootstrap";
-    if (access(b.c_str(), F_OK) == 0) return {b.string()};
+    if (access(b.c_str(), F_OK) == 0) return bootstrap_command(b);
     for (auto it = spec.layer_dirs.rbegin(); it != spec.layer_dirs.rend(); ++it) {
       fs::path lb = *it / "bootstrap";
-      if (access(lb.c_str(), F_OK) == 0) return {lb.string()};
+      if (access(lb.c_str(), F_OK) == 0) return bootstrap_command(lb);
     }
     error = "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]";
     return {};

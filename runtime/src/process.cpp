@@ -122,4 +122,34 @@ void memory_kib(pid_t pid, long& rss, long& peak) {
   if (const char* p = std::strstr(buf, "VmHWM:")) peak = std::strtol(p + 6, nullptr, 10);
 }
 
+long descendants_rss_kib(pid_t pid) {
+  // /proc/<pid>/task/<tid>/children lists the children each thread started; runtimes start
+  // theirs from the main thread. Bounded, so a fork bomb cannot make this loop forever.
+  long total = 0;
+  std::vector<pid_t> todo{pid};
+  for (size_t i = 0; i < todo.size() && todo.size() < 512; ++i) {
+    char path[96];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", static_cast<int>(todo[i]), static_cast<int>(todo[i]));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) continue;
+    buf[n] = 0;
+    for (char* p = buf; *p;) {
+      char* end = nullptr;
+      long child = std::strtol(p, &end, 10);
+      if (end == p) break;
+      p = end;
+      if (child <= 0) continue;
+      todo.push_back(static_cast<pid_t>(child));
+      long rss = 0, peak = 0;
+      memory_kib(static_cast<pid_t>(child), rss, peak);
+      total += rss;
+    }
+  }
+  return total;
+}
+
 }  // namespace stratus::runtime

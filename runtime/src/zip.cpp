@@ -151,8 +151,11 @@ ZipSummary extract_zip(std::string_view bytes, const fs::path& dest, uint64_t ma
         if (!f) throw ZipError("cannot write " + out.string());
         f.write(data.data(), static_cast<std::streamsize>(data.size()));
       }
+      // Unix modes are kept as they are: a bootstrap zipped without its execute bit fails as on
+      // Lambda ("fork/exec /var/task/bootstrap: permission denied"). Archives with no Unix modes at
+      // all (zipped on Windows) get executable bootstraps and bin/ entries rather than a dead end.
       mode_t mode = e.has_mode ? (e.mode & 07777) : 0644;
-      if (out.filename() == "bootstrap" || (!e.has_mode && e.name.find("/bin/") != std::string::npos)) mode |= 0755;
+      if (!e.has_mode && (out.filename() == "bootstrap" || e.name.find("/bin/") != std::string::npos)) mode |= 0755;
       mode |= 0600;  // always readable and removable by Stratus
       ::chmod(out.c_str(), mode);
     }

@@ -14,6 +14,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import {
   CloudWatchLogsClient,
@@ -22,7 +23,7 @@ import {
   GetLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig, startStratus } from './harness.mjs';
-import { decode, ROLE, SHELL_BOOTSTRAP, zipFiles } from './lambda_support.mjs';
+import { decode, ROLE, SHELL_BOOTSTRAP, TUTORIAL_BOOTSTRAP, TUTORIAL_FUNCTION, zipFiles } from './lambda_support.mjs';
 
 let s, lambda, logs;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -324,6 +325,20 @@ describe('node.js runtime', () => {
     assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/);
   });
 
+  test("node runs with AWS's flags: global.gc, a V8 heap sized from MemorySize", async () => {
+    const src = 'const v8 = require("node:v8");\n' +
+      'exports.handler = async () => ({ gc: typeof global.gc, heapMb: v8.getHeapStatistics().heap_size_limit / 1048576 });';
+    await create('node-flags', { 'index.js': src });
+    const small = (await invoke('node-flags', {})).json;
+    assert.equal(small.gc, 'function');
+    // --max-old-space-size = MemorySize - MemorySize/10 (116 MB of 128), plus the young generation.
+    assert.ok(small.heapMb > 110 && small.heapMb < 160, `heap limit ${small.heapMb} MB`);
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'node-flags', MemorySize: 1024 }));
+    await waitUntilFunctionUpdatedV2({ client: lambda, maxWaitTime: 30 }, { FunctionName: 'node-flags' });
+    const big = (await invoke('node-flags', {})).json;
+    assert.ok(big.heapMb > 900 && big.heapMb < 1200, `heap limit ${big.heapMb} MB`);
+  });
+
   test('responses over 6 MB fail with Function.ResponseSizeTooLarge', async () => {
     await create('node-big', { 'index.js': 'exports.handler = async () => "x".repeat(7 * 1024 * 1024);' });
     const r = await invoke('node-big', {});
@@ -338,6 +353,30 @@ describe('node.js runtime', () => {
     const r = await invoke('node-oom', {});
     assert.equal(r.FunctionError, 'Unhandled');
     assert.equal(r.json.errorType, 'Runtime.OutOfMemory');
+  });
+});
+
+describe('memory of a custom runtime', () => {
+  test("memory counts the bootstrap's child processes too (Runtime.OutOfMemory)", async () => {
+    const bootstrap = [
+      '#!/bin/sh',
+      'while true; do',
+      '  H="$(mktemp)"',
+      '  curl -sS -o /dev/null -D "$H" "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/next"',
+      '  ID=$(grep -Fi Lambda-Runtime-Aws-Request-Id "$H" | tr -d "[:space:]" | cut -d: -f2)',
+      '  node -e "const keep = []; setInterval(() => keep.push(Buffer.alloc(16 << 20, 1)), 5)"',
+      '  curl -sS -o /dev/null "http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation/$ID/response" -d "{}"',
+      'done',
+    ].join('\n');
+    await create('child-oom', { bootstrap: { content: bootstrap + '\n', mode: 0o755 } },
+      { Runtime: 'provided.al2023', Handler: 'x', MemorySize: 128, Timeout: 60 });
+    const r = await invoke('child-oom', {}, { LogType: 'Tail' });
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.OutOfMemory');
+    assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: signal: killed$/);
+    const tail = Buffer.from(r.LogResult, 'base64').toString();
+    assert.match(tail, /Memory Size: 128 MB\tMax Memory Used: 128 MB\t/);
+    assert.match(tail, /Status: error\tError Type: Runtime.OutOfMemory/);
   });
 });
 
@@ -385,6 +424,32 @@ describe('python and provided runtimes', () => {
     const m = await invoke('shell-missing', {});
     assert.equal(m.FunctionError, 'Unhandled');
     assert.equal(m.json.errorType, 'Runtime.InvalidEntrypoint');
+  });
+});
+
+describe('custom runtimes as AWS documents them', () => {
+  test("AWS's tutorial runtime (a #!/bin/sh bootstrap with bash-isms and curl) works unchanged", async () => {
+    await create('tutorial', {
+      bootstrap: { content: TUTORIAL_BOOTSTRAP, mode: 0o755 },
+      'function.sh': TUTORIAL_FUNCTION + 'echo_event () { echo "{\\"event\\":$1,\\"shell\\":\\"${BASH_VERSION:+bash}\\"}"; }\n',
+    }, { Runtime: 'provided.al2023', Handler: 'function.handler' });
+    const r = await invoke('tutorial', { key1: 'value1' });
+    assert.equal(r.FunctionError, undefined, r.text);
+    assert.deepEqual(r.json, { statusCode: 200, body: 'Hello from Lambda!' });
+    // Warm: the loop answers the next event too; the event reaches the handler as its argument.
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'tutorial', Handler: 'function.echo_event' }));
+    const e = await invoke('tutorial', { n: 1 });
+    assert.deepEqual(e.json, { event: { n: 1 }, shell: 'bash' });
+    assert.deepEqual((await invoke('tutorial', { n: 2 })).json.event, { n: 2 });
+  });
+
+  test('a bootstrap without the execute permission is Runtime.InvalidEntrypoint', async () => {
+    await create('not-exec', { bootstrap: { content: TUTORIAL_BOOTSTRAP, mode: 0o644 }, 'function.sh': TUTORIAL_FUNCTION },
+      { Runtime: 'provided.al2023', Handler: 'function.handler' });
+    const r = await invoke('not-exec', {});
+    assert.equal(r.FunctionError, 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.InvalidEntrypoint');
+    assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: fork\/exec \S+\/bootstrap: permission denied$/);
   });
 });
 

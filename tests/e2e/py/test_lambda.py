@@ -384,6 +384,54 @@ class LambdaTest(StratusTestCase):
         listed = json.loads(self.stratus.aws_cli("lambda", "list-functions").stdout)
         self.assertIn("clifn", [f["FunctionName"] for f in listed["Functions"]])
 
+    @unittest.skipUnless(cli_available(v2=True), "AWS CLI v2 not installed")
+    def test_cli_v2_logs_tail_follow(self):
+        """`aws logs tail --follow` shows a function's START / END / REPORT lines as they are written."""
+        import re
+        import selectors
+        import subprocess
+        self.create("tailed", {"app.py": "def handler(e, c):\n    print('tail-marker', e['n'])\n    return e['n']\n"})
+        self.invoke("tailed", {"n": 1})  # the log group exists from the first invocation on
+        # Unbuffered: the CLI's output goes to a pipe, where Python would hold it back.
+        env = dict(os.environ, AWS_PAGER="", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+                   PYTHONUNBUFFERED="1")
+        tail = subprocess.Popen(["/usr/bin/aws", "--endpoint-url", self.stratus.endpoint, "logs", "tail",
+                                 "/aws/lambda/tailed", "--follow", "--since", "10m", "--format", "short"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        out = ""
+        sel = selectors.DefaultSelector()
+        sel.register(tail.stdout, selectors.EVENT_READ)
+
+        def read_until(text):
+            nonlocal out
+            deadline = time.time() + 60
+            while text not in out and time.time() < deadline and tail.poll() is None:
+                if sel.select(timeout=1):
+                    chunk = os.read(tail.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk.decode()
+
+        try:
+            read_until("tail-marker 1")  # the first poll is answered
+            # --follow polls every 5 seconds until interrupted: a later invocation shows up.
+            rid = self.invoke("tailed", {"n": 2})["ResponseMetadata"]["RequestId"]
+            read_until("REPORT RequestId: " + rid)
+        finally:
+            sel.close()
+            tail.kill()
+            tail.wait()
+            err = tail.stderr.read().decode()
+            tail.stdout.close()
+            tail.stderr.close()
+        self.assertIn("START RequestId: %s Version: $LATEST" % rid, out, out + err)
+        self.assertIn("tail-marker 2", out)
+        self.assertIn("END RequestId: %s" % rid, out)
+        self.assertRegex(out, r"REPORT RequestId: %s\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\t"
+                              r"Memory Size: 128 MB\tMax Memory Used: \d+ MB" % re.escape(rid))
+        # The first (cold) invocation, from before --follow started, carries the Init Duration.
+        self.assertRegex(out, r"REPORT RequestId: \S+\tDuration: [^\n]*\tInit Duration: \d+\.\d\d ms")
+
 
 if __name__ == "__main__":
     unittest.main()

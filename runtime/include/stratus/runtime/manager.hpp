@@ -142,6 +142,9 @@ class Manager {
 std::string format_report(const std::string& request_id, const Result& r, int memory_mb, const std::string& status,
                           const std::string& error_type);
 std::string log_stream_name(double epoch_seconds, const std::string& version);
+// The command that starts a custom runtime's `bootstrap`: the file itself, or /bin/bash --posix for
+// a `#!/bin/sh` script where /bin/sh is not bash (Amazon Linux's /bin/sh is bash).
+std::vector<std::string> bootstrap_command(const std::filesystem::path& bootstrap);
 // A JSON error document as Lambda writes it for failures it detects itself.
 std::string error_document(std::string_view error_type, std::string_view message);
 
