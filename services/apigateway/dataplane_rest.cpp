@@ -16,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <regex>
 
 namespace stratus::apigateway {
@@ -274,6 +275,26 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
+// Response headers of proxy integrations as REST APIs pass them on: these are renamed
+// x-amzn-Remapped-<name> (API Gateway sets its own Date, Server ...) and these dropped
+// ("Amazon API Gateway important notes for REST APIs", headers table). Test:
+// tests/e2e/py/test_apigateway_lambda.py test_rest_response_mapping_and_errors.
+void remap_integration_headers(Headers& h, bool lambda) {
+  static constexpr std::string_view kRemapped[] = {"authorization", "connection", "content-md5", "date",
+                                                   "max-forwards",  "server",     "user-agent",  "www-authenticate"};
+  static constexpr std::string_view kDropped[] = {"expect", "host", "proxy-authenticate", "te", "transfer-encoding",
+                                                  "trailer", "upgrade", "content-length", "keep-alive", "proxy-connection"};
+  auto in = [](auto& list, std::string_view name) { return std::find(std::begin(list), std::end(list), name) != std::end(list); };
+  Headers out;
+  for (auto& [k, v] : h) {
+    std::string lk = to_lower(k);
+    if (in(kDropped, lk) || (lambda && lk == "via")) continue;
+    if (in(kRemapped, lk)) out.add("x-amzn-Remapped-" + k, v);
+    else out.add(k, v);
+  }
+  h = std::move(out);
+}
+
 // "http://host/a/{id}/{proxy}" with path variables filled (greedy values keep their slashes).
 std::string fill_uri(std::string uri, const std::map<std::string, std::string>& path) {
   for (auto& [k, v] : path) {
@@ -310,7 +331,8 @@ boost::asio::awaitable<HttpResponse> RestExchange::http_proxy(const json::object
     HttpResponse r;
     r.status = resp.status;
     for (auto& [k, v] : resp.headers)
-      if (!hop_by_hop(k)) r.headers.add(k, v);
+      if (!hop_by_hop(k) || iequals(k, "connection")) r.headers.add(k, v);
+    remap_integration_headers(r.headers, false);
     r.body = Payload(std::move(resp.body));
     co_return r;
   } catch (const HttpClientError& e) {
@@ -361,6 +383,7 @@ boost::asio::awaitable<HttpResponse> RestExchange::lambda_proxy(const json::obje
   HttpResponse r;
   r.status = pr.status;
   r.headers = std::move(pr.headers);
+  remap_integration_headers(r.headers, true);
   if (!r.headers.get("content-type")) r.headers.add("Content-Type", "application/json");
   r.headers.set("X-Amzn-Trace-Id", inv.trace_id);
   r.body = Payload(std::move(pr.body));

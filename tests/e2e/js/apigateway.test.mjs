@@ -249,6 +249,9 @@ describe('API Gateway REST APIs', () => {
     let r = await invoke(api.id, 'dev', '/a/b/c?x=1&x=2', { method: 'PUT', body: 'payload', headers: { 'x-custom': 'v' } });
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('x-backend'), 'echo');
+    // The backend's own Date (node's http server sends one) comes back remapped; API Gateway sets Date.
+    assert.match(r.headers.get('x-amzn-remapped-date'), /GMT$/);
+    assert.equal(r.headers.get('date').split(',').length, 2, 'one Date header ("Sat, 28 Nov ...")');
     const seen = await r.json();
     assert.equal(seen.method, 'PUT');
     assert.equal(seen.url, '/backend/a/b/c?x=1&x=2');

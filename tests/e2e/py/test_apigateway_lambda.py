@@ -41,6 +41,9 @@ def handler(event, context):
     if path.endswith("/png"):
         return {"statusCode": 200, "headers": {"content-type": "image/png"},
                 "body": base64.b64encode(bytes([137, 80, 78, 71])).decode(), "isBase64Encoded": True}
+    if path.endswith("/headers"):
+        return {"statusCode": 401, "headers": {"WWW-Authenticate": "Basic realm=x", "Server": "mine", "Date": "yesterday",
+                                               "Content-Length": "999", "X-Ok": "1"}, "body": "no"}
     if path.endswith("/infer"):
         return {"hello": "world"}
     if path.endswith("/cookies"):
@@ -214,6 +217,17 @@ class ApiGatewayPythonLambda(StratusTestCase):
         slow_api, _ = self.rest_proxy("pyshapes", timeout=1000)
         status, _, raw = self.call("/_aws/execute-api/%s/dev/slow" % slow_api)
         self.assertEqual((status, json.loads(raw)), (504, {"message": "Endpoint request timed out"}))
+        # Headers API Gateway owns are passed on renamed x-amzn-Remapped-*; framing stays API Gateway's.
+        status, headers, raw = self.call(base + "/headers")
+        self.assertEqual((status, raw), (401, b"no"))
+        self.assertEqual(headers["x-amzn-remapped-www-authenticate"], ["Basic realm=x"])
+        self.assertEqual(headers["x-amzn-remapped-server"], ["mine"])
+        self.assertEqual(headers["x-amzn-remapped-date"], ["yesterday"])
+        self.assertNotIn("www-authenticate", headers)
+        self.assertEqual(len(headers["date"]), 1)
+        self.assertNotEqual(headers["date"], ["yesterday"])
+        self.assertEqual(headers["x-ok"], ["1"])
+        self.assertEqual(headers["content-length"], ["2"])
         # A 204 without body or headers.
         status, _, raw = self.call(base + "/empty")
         self.assertEqual((status, raw), (204, b""))
