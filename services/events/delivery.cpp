@@ -154,6 +154,9 @@ void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::obj
     d.attributes["Source"] = "events";
   } else if (arn->service == "events" && arn->resource.starts_with("event-bus/")) {
     d.payload = as_entry(parsed_event());
+    // An event passed on unchanged keeps its envelope (id, time, account, region) on the next bus.
+    if (!find(target, "Input") && !find(target, "InputPath") && !find(target, "InputTransformer"))
+      d.attributes["Event"] = event_text;
   } else if (arn->service == "logs") {
     double t = now();
     if (const Node* time = parsed_event().get("time")) parse_time(time->text, t);

@@ -133,6 +133,15 @@ boost::asio::awaitable<json::value> EventsService::receive(const Delivery& d) {
   Region& r = region(arn->account, arn->region);
   Bus* b = find_bus(r, arn->resource.substr(10));
   if (!b) throw err::bus_not_found(arn->resource.substr(10));
+  // Bus to bus: the event as the first bus routed it.
+  if (auto forwarded = opt_str(d.attributes, "Event")) {
+    if (auto flat = pattern::FlatEvent::parse(*forwarded)) {
+      auto [lo, hi] = flat->at("id");
+      std::string id = lo == hi ? std::string() : std::string(lo->text);
+      route(r, *b, *forwarded, Ingest{});
+      co_return json::object{{"EventId", id}};
+    }
+  }
   boost::system::error_code ec;
   json::value entry = json::parse(d.payload, ec);
   if (ec || !entry.is_object()) throw AwsError("ValidationException", "The event is not a PutEvents entry.", 400);

@@ -330,9 +330,14 @@ describe('eventbridge', () => {
     const busArn = (await eb.send(new CreateEventBusCommand({ Name: bus }))).EventBusArn;
     await ruleTo(uniq('fwd'), { source: ['fwd'] }, [{ Id: 'b', Arn: busArn }]);
     await ruleTo(uniq('sink'), { source: ['fwd'] }, [{ Id: 'q', Arn: q.arn }], bus);
-    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'fwd', DetailType: 'relay', Detail: '{"a":1}' }] }));
+    const t = new Date('2025-02-03T04:05:06Z');
+    const put = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'fwd', DetailType: 'relay', Detail: '{"a":1}', Time: t, Resources: ['arn:r'] }] }));
     const [m] = await drain(q.url, 1);
     const ev = JSON.parse(m.Body);
+    // The event goes on as it was: same id, time and resources.
+    assert.equal(ev.id, put.Entries[0].EventId);
+    assert.equal(ev.time, '2025-02-03T04:05:06Z');
+    assert.deepEqual(ev.resources, ['arn:r']);
     assert.equal(ev['detail-type'], 'relay');
     assert.deepEqual(ev.detail, { a: 1 });
 
