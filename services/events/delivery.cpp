@@ -101,13 +101,13 @@ bool EventsService::route(Region& r, Bus& b, const std::string& event_text, cons
     if (how.only_rules && !how.only_rules->empty() &&
         std::find(how.only_rules->begin(), how.only_rules->end(), rule.arn) == how.only_rules->end())
       continue;
-    for (auto& target : rule.targets) deliver(r, b, rule, target, event_text, id);
+    for (auto& target : rule.targets) deliver(r, b, rule, target, event_text, id, how.hops);
   }
   return true;
 }
 
 void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::object& target,
-                            const std::string& event_text, std::string_view event_id) {
+                            const std::string& event_text, std::string_view event_id, int hops) {
   Delivery d;
   d.target_arn = std::string(str_or(target, "Arn"));
   d.source_arn = rule.arn;
@@ -153,6 +153,12 @@ void EventsService::deliver(Region& r, Bus& b, const Rule& rule, const json::obj
     d.attributes["InvocationType"] = "Event";
     d.attributes["Source"] = "events";
   } else if (arn->service == "events" && arn->resource.starts_with("event-bus/")) {
+    if (hops + 1 > kMaxBusHops) {
+      spdlog::warn("events: {} not forwarded from {} to {}: it already crossed {} buses", event_id, rule.arn,
+                   d.target_arn, hops);
+      return;
+    }
+    d.attributes["Hops"] = hops + 1;
     d.payload = as_entry(parsed_event());
     // An event passed on unchanged keeps its envelope (id, time, account, region) on the next bus.
     if (!find(target, "Input") && !find(target, "InputPath") && !find(target, "InputTransformer"))

@@ -26,7 +26,10 @@ class EventsService final : public Service {
     std::string replay_name;            // set for replayed events
     const std::vector<std::string>* only_rules = nullptr;  // replay FilterArns
     bool skip_archives = false;
+    int hops = 0;                       // buses the event came through before this one
   };
+  // Bus-to-bus forwarding stops after this many hops (a rule sending to its own bus would loop).
+  static constexpr int kMaxBusHops = 5;
   // Routes one complete event (JSON text) on `bus`; returns false when the event is not JSON.
   bool route(Region& r, Bus& bus, const std::string& event_text, const Ingest& how);
 
@@ -119,7 +122,7 @@ class EventsService final : public Service {
  private:
   // delivery.cpp
   void deliver(Region& r, Bus& bus, const Rule& rule, const json::object& target, const std::string& event_text,
-               std::string_view event_id);
+               std::string_view event_id, int hops = 0);
   boost::asio::awaitable<void> deliver_with_retry(std::string account, std::string region, std::string rule_arn,
                                                   json::object target, Delivery d);
   boost::asio::awaitable<json::value> deliver_once(const std::string& account, const std::string& region,

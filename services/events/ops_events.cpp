@@ -138,7 +138,9 @@ boost::asio::awaitable<json::value> EventsService::receive(const Delivery& d) {
     if (auto flat = pattern::FlatEvent::parse(*forwarded)) {
       auto [lo, hi] = flat->at("id");
       std::string id = lo == hi ? std::string() : std::string(lo->text);
-      route(r, *b, *forwarded, Ingest{});
+      Ingest how;
+      how.hops = static_cast<int>(opt_int(d.attributes, "Hops").value_or(0));
+      route(r, *b, *forwarded, how);
       co_return json::object{{"EventId", id}};
     }
   }
@@ -148,7 +150,9 @@ boost::asio::awaitable<json::value> EventsService::receive(const Delivery& d) {
   EntryError error;
   auto built = make_event(r, entry.get_object(), error, true);
   if (!built) throw AwsError(error.code, error.message, 400);
-  route(r, *b, built->text, Ingest{});
+  Ingest how;
+  how.hops = static_cast<int>(opt_int(d.attributes, "Hops").value_or(0));
+  route(r, *b, built->text, how);
   co_return json::object{{"EventId", built->id}};
 }
 

@@ -351,6 +351,19 @@ describe('eventbridge', () => {
     assert.deepEqual(JSON.parse(n.Body).detail, { b: 2 });
   });
 
+  test('a rule that sends its bus\'s events back to the same bus does not loop forever', async () => {
+    // Stratus stops forwarding an event after 5 bus-to-bus hops (AWS would bill the loop).
+    const q = await queue();
+    const bus = uniq('loop');
+    const busArn = (await eb.send(new CreateEventBusCommand({ Name: bus }))).EventBusArn;
+    await ruleTo(uniq('self'), { source: ['loop'] }, [{ Id: 'b', Arn: busArn }, { Id: 'q', Arn: q.arn }], bus);
+    const put = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'loop', DetailType: 'x', Detail: '{}', EventBusName: bus }] }));
+    const msgs = await drain(q.url, 6);
+    assert.equal(msgs.length, 6);
+    assert.ok(msgs.every((m) => JSON.parse(m.Body).id === put.Entries[0].EventId));
+    assert.equal((await drain(q.url, 1, { seconds: 1 })).length, 0);
+  });
+
   test('S3 buckets with EventBridge enabled put their events on the default bus', async () => {
     const s3 = new S3Client(clientConfig(s, { forcePathStyle: true }));
     const bucket = uniq('bkt');
