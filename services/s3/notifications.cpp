@@ -276,8 +276,10 @@ boost::asio::awaitable<Output> S3Service::put_bucket_notification(Call& c) {
   json::object cfg = in_cfg ? *in_cfg : json::object{};
   validate_notification(cfg);
   bool skip = opt_bool(c.input, "SkipDestinationValidation").value_or(false);
-  // S3 validates each destination by sending it an s3:TestEvent
-  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-event-types-and-destinations.html).
+  // S3 validates SQS and SNS destinations by sending them an s3:TestEvent; a Lambda function is
+  // checked, never invoked (API_PutBucketNotificationConfiguration.html: "In the case of Lambda
+  // destinations, Amazon S3 verifies that the Lambda function permissions grant Amazon S3
+  // permission to invoke the function"). Pinned by test_s3_notify.py.
   if (!skip) {
     std::set<std::string> arns;
     for (auto& kind : kKinds)
@@ -290,16 +292,24 @@ boost::asio::awaitable<Output> S3Service::put_bucket_notification(Call& c) {
     for (auto& arn : arns) {
       auto parsed = Arn::parse(arn);
       if (!parsed || !env().bus.has_target(parsed->service)) continue;  // wired when that service lands
-      std::optional<std::string> failure;
+      const bool lambda = parsed->service == "lambda";
+      bool failed = false;
       try {
-        Delivery d = delivery_for(arn, payload, bucket);  // named: see BlockingPool jobs (GCC 12 temporaries)
-        co_await env().bus.deliver(d);
-      } catch (const AwsError& e) {
-        failure = e.message;
-      } catch (const std::exception& e) {
-        failure = e.what();
+        if (lambda) {
+          json::object in{{"FunctionName", arn}};
+          co_await env().bus.call("lambda", "GetFunction", std::move(in), parsed->account, parsed->region);
+        } else {
+          Delivery d = delivery_for(arn, payload, bucket);  // named: see BlockingPool jobs (GCC 12 temporaries)
+          co_await env().bus.deliver(d);
+        }
+      } catch (const std::exception&) {
+        failed = true;
       }
-      if (failure) failures.emplace_back(arn, "The destination does not exist or does not accept S3 notifications");
+      if (failed)
+        failures.emplace_back(arn, lambda ? "Not authorized to invoke function [" + arn + "]"
+                                          : "Permissions on the destination " +
+                                                std::string(parsed->service == "sqs" ? "queue" : "topic") +
+                                                " do not allow S3 to publish notifications from this bucket");
     }
     if (!failures.empty()) {
       AwsError e = err::invalid_argument("Unable to validate the following destination configurations",

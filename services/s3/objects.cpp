@@ -104,10 +104,20 @@ IntegrityRequest integrity_request(const json::object& in, const HttpRequest& ht
   std::string_view sha = http.header_or("x-amz-content-sha256");
   if (sha.size() == 64 && sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
     ir.content_sha256_hex = to_lower(sha);
+  if (auto* n = http.header("x-amz-decoded-content-length")) {
+    auto v = parse_int(*n);
+    if (!v || *v < 0) throw err::invalid_argument("x-amz-decoded-content-length is invalid", "x-amz-decoded-content-length", *n);
+    ir.decoded_length = static_cast<uint64_t>(*v);
+  }
   return ir;
 }
 
 void check_digests(const IntegrityRequest& ir, const Hasher::Result& r, Algo algo) {
+  // An aws-chunked body announces its decoded size: a stream that ended early (or ran long)
+  // is refused rather than stored short.
+  if (ir.decoded_length && *ir.decoded_length != r.size)
+    throw AwsError("IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header",
+                   400);
   if (!ir.content_sha256_hex.empty() && crypto::hex(r.sha256) != ir.content_sha256_hex)
     throw AwsError("XAmzContentSHA256Mismatch",
                    "The provided 'x-amz-content-sha256' header does not match what was computed.", 400)

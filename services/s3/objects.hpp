@@ -35,6 +35,7 @@ struct IntegrityRequest {
   std::string value;               // base64 value the client sent ("" when only the algorithm is known)
   std::optional<std::string> content_md5;  // base64
   std::string content_sha256_hex;  // when x-amz-content-sha256 is a real digest
+  std::optional<uint64_t> decoded_length;  // x-amz-decoded-content-length of an aws-chunked body
 };
 // Throws InvalidRequest / InvalidDigest for malformed or conflicting headers.
 IntegrityRequest integrity_request(const json::object& in, const HttpRequest& http);

@@ -1,21 +1,51 @@
-// S3 through the JS SDK v3: streamed uploads (aws-chunked with trailing checksums), checksum
-// validation on download, presigned URLs (s3-request-presigner) with expiry on Stratus's clock,
-// virtual-hosted addressing, multipart, pagination, error classes and CORS from fetch.
+// S3 through the JS SDK v3: streamed uploads (aws-chunked with trailing checksums, CRC32 by
+// default), checksum validation on download, presigned URLs (s3-request-presigner) used by fetch
+// and curl with expiry on Stratus's clock, presigned POST forms (s3-presigned-post) sent as
+// multipart/form-data, lib-storage's Upload for streams of unknown length, virtual-hosted
+// addressing, multipart, pagination, error classes and CORS from fetch.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutBucketCorsCommand,
   PutBucketVersioningCommand, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand, paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { clientConfig, startStratus } from './harness.mjs';
 
 const md5 = (b) => createHash('md5').update(b).digest('hex');
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+// CRC32 as S3 reports it: the big-endian bytes, base64.
+const crc32b64 = (buf) => {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((c ^ 0xffffffff) >>> 0);
+  return out.toString('base64');
+};
+// The headers of every request a client sends (finalizeRequest: after signing).
+const recordHeaders = (client) => {
+  const seen = [];
+  client.middlewareStack.add((next) => async (args) => {
+    seen.push({ ...args.request.headers });
+    return next(args);
+  }, { step: 'finalizeRequest', name: 'recordHeaders' });
+  return seen;
+};
 
 describe('s3 (JS SDK v3)', () => {
   let s, s3;
@@ -56,6 +86,132 @@ describe('s3 (JS SDK v3)', () => {
     assert.equal(g.ChecksumCRC32C, r.ChecksumCRC32C);
     // Content-Encoding: aws-chunked is framing, not stored metadata.
     assert.equal(g.ContentEncoding, undefined);
+  });
+
+  test('stream upload with the SDK defaults: aws-chunked, CRC32 in a trailer, validated on download', async () => {
+    const client = new S3Client(clientConfig(s, { forcePathStyle: true }));
+    const seen = recordHeaders(client);
+    const chunks = [randomBytes(64 * 1024), randomBytes(3 * 1024 * 1024 + 5), randomBytes(1)];
+    const all = Buffer.concat(chunks);
+    const r = await client.send(new PutObjectCommand({
+      Bucket: bucket, Key: 'default-stream.bin', Body: Readable.from(chunks), ContentLength: all.length,
+    }));
+    const sent = seen.at(-1);
+    assert.match(sent['content-encoding'], /aws-chunked/);
+    assert.equal(sent['x-amz-trailer'], 'x-amz-checksum-crc32');
+    assert.equal(sent['x-amz-content-sha256'], 'STREAMING-UNSIGNED-PAYLOAD-TRAILER');
+    assert.equal(sent['x-amz-decoded-content-length'], String(all.length));
+    assert.equal(r.ETag, `"${md5(all)}"`);
+    assert.equal(r.ChecksumCRC32, crc32b64(all));
+    // The SDK checks the CRC32 of what it downloads against the header (ChecksumMode).
+    const g = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'default-stream.bin', ChecksumMode: 'ENABLED' }));
+    assert.equal(g.ChecksumCRC32, crc32b64(all));
+    assert.equal(g.ChecksumType, 'FULL_OBJECT');
+    assert.ok(Buffer.from(await g.Body.transformToByteArray()).equals(all));
+    const h = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'default-stream.bin' }));
+    assert.equal(h.ContentLength, all.length);
+    assert.equal(h.ContentEncoding, undefined);
+  });
+
+  test('aws-chunked bodies: a wrong trailing checksum is BadDigest, a short stream IncompleteBody', async () => {
+    const send = (trailer, decodedLength, data = 'hello') => {
+      const body = `${data.length.toString(16)}\r\n${data}\r\n0\r\n${trailer}\r\n`;
+      return s.fetch(`/${bucket}/chunked-raw`, { method: 'PUT', body, headers: {
+        'Content-Encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        'x-amz-decoded-content-length': String(decodedLength), 'x-amz-trailer': 'x-amz-checksum-crc32',
+        Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
+      } });
+    };
+    let r = await send('x-amz-checksum-crc32:AAAAAA==\r\n', 5);
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /<Code>BadDigest<\/Code><Message>The CRC32 you specified did not match the calculated checksum.<\/Message>/);
+    r = await send(`x-amz-checksum-crc32:${crc32b64(Buffer.from('hello'))}\r\n`, 6);
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /<Code>IncompleteBody<\/Code>/);
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'chunked-raw' })), { name: 'NotFound' });
+    r = await send(`x-amz-checksum-crc32:${crc32b64(Buffer.from('hello'))}\r\n`, 5);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('x-amz-checksum-crc32'), crc32b64(Buffer.from('hello')));
+  });
+
+  test('lib-storage Upload: streams of unknown length, single PUT and multipart', async () => {
+    const small = randomBytes(100 * 1024);
+    const up1 = new Upload({ client: s3, params: { Bucket: bucket, Key: 'lib/small.bin', Body: Readable.from([small]) } });
+    const r1 = await up1.done();
+    assert.equal(r1.ETag, `"${md5(small)}"`);
+    const parts = Array.from({ length: 11 }, () => randomBytes(1024 * 1024));
+    const all = Buffer.concat(parts);
+    const progress = [];
+    const up2 = new Upload({
+      client: s3, partSize: 5 * 1024 * 1024, queueSize: 2,
+      params: { Bucket: bucket, Key: 'lib/big.bin', Body: Readable.from(parts), ContentType: 'application/x-test' },
+    });
+    up2.on('httpUploadProgress', (p) => progress.push(p.loaded));
+    const r2 = await up2.done();
+    assert.match(r2.ETag, /^"[0-9a-f]{32}-3"$/);
+    assert.equal(progress.at(-1), all.length);
+    const g = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'lib/big.bin' }));
+    assert.equal(g.ContentType, 'application/x-test');
+    assert.equal(g.ContentLength, all.length);
+    assert.ok(Buffer.from(await g.Body.transformToByteArray()).equals(all));
+  });
+
+  test('presigned URLs from s3-request-presigner work with curl', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3-curl-'));
+    try {
+      const data = randomBytes(200 * 1024);
+      writeFileSync(join(dir, 'up.bin'), data);
+      const put = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: 'curl/up.bin', ContentType: 'image/png' }), { expiresIn: 300 });
+      const head = execFileSync('curl', ['-sS', '-D', '-', '-o', '/dev/null', '-T', join(dir, 'up.bin'), '-H', 'Content-Type: image/png', put]).toString();
+      assert.match(head, /^HTTP\/1\.1 200 OK/m);
+      assert.match(head, new RegExp(`^ETag: "${md5(data)}"`, 'mi'));
+      const get = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: 'curl/up.bin' }), { expiresIn: 300 });
+      execFileSync('curl', ['-sS', '-f', '-o', join(dir, 'down.bin'), get]);
+      assert.ok(readFileSync(join(dir, 'down.bin')).equals(data));
+      const g = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'curl/up.bin' }));
+      assert.equal(g.ContentType, 'image/png');
+      const ranged = execFileSync('curl', ['-sS', '-f', '-r', '0-9', get]);
+      assert.ok(ranged.equals(data.subarray(0, 10)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('presigned POST from s3-presigned-post: a multipart/form-data upload checked against its policy', async () => {
+    const { url, fields } = await createPresignedPost(s3, {
+      Bucket: bucket, Key: 'avatars/${filename}', Expires: 600,
+      Fields: { 'Content-Type': 'image/png', success_action_status: '201' },
+      Conditions: [['starts-with', '$key', 'avatars/'], ['content-length-range', 1, 1024], ['starts-with', '$Content-Type', 'image/'],
+        { success_action_status: '201' }],
+    });
+    assert.equal(new URL(url).pathname, `/${bucket}`);
+    const form = (over = {}, data = Buffer.from('PNG bytes')) => {
+      const f = new FormData();
+      for (const [k, v] of Object.entries({ ...fields, ...over })) f.append(k, v);
+      f.append('file', new Blob([data], { type: 'image/png' }), 'me.png');
+      return f;
+    };
+    let r = await fetch(url, { method: 'POST', body: form() });
+    assert.equal(r.status, 201, await r.clone().text());
+    const xml = await r.text();
+    assert.match(xml, new RegExp(`<Bucket>${bucket}</Bucket>`));
+    assert.match(xml, /<Key>avatars\/me.png<\/Key>/);
+    assert.equal(r.headers.get('etag'), `"${md5('PNG bytes')}"`);
+    const g = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'avatars/me.png' }));
+    assert.equal(g.ContentType, 'image/png');
+    assert.equal(await g.Body.transformToString(), 'PNG bytes');
+    // Too large for content-length-range.
+    r = await fetch(url, { method: 'POST', body: form({}, Buffer.alloc(2000, 1)) });
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /<Code>EntityTooLarge<\/Code>/);
+    // A field the policy does not allow.
+    r = await fetch(url, { method: 'POST', body: form({ 'Content-Type': 'text/html' }) });
+    assert.equal(r.status, 403);
+    assert.match((await r.text()).replaceAll('&quot;', '"'),
+      /<Code>AccessDenied<\/Code><Message>Invalid according to Policy: Policy Condition failed: \["starts-with", "\$Content-Type", "image\/"\]<\/Message>/);
+    // A key outside the policy's prefix.
+    r = await fetch(url, { method: 'POST', body: form({ key: 'elsewhere/x.png' }) });
+    assert.equal(r.status, 403);
   });
 
   test('errors are the modelled exception classes', async () => {

@@ -1,5 +1,6 @@
 """Shared helpers for the S3 suites (test_s3*.py): a test case with an S3 client and fresh
-bucket names, and raw HTTP for what boto3 cannot send (virtual hosts, forms, preflights)."""
+bucket names, raw HTTP for what boto3 cannot send (virtual hosts, forms, preflights), and
+multipart/form-data bodies for browser POST uploads."""
 import hashlib
 import http.client
 import uuid
@@ -51,3 +52,20 @@ def md5_hex(data):
 
 def new_boto3():
     return boto3_version() >= (1, 36)
+
+
+def multipart_form(fields, file_name="upload.txt", file_body=b"", file_type="text/plain", file_first=False):
+    boundary = "----stratus%s" % uuid.uuid4().hex
+    out = b""
+    parts = list(fields.items())
+    file_part = (b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
+                 file_name.encode() + b"\"\r\nContent-Type: " + file_type.encode() + b"\r\n\r\n" + file_body + b"\r\n")
+    if file_first:
+        out += file_part
+    for k, v in parts:
+        out += (b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"" + k.encode() +
+                b"\"\r\n\r\n" + (v if isinstance(v, bytes) else str(v).encode()) + b"\r\n")
+    if not file_first:
+        out += file_part
+    out += b"--" + boundary.encode() + b"--\r\n"
+    return out, "multipart/form-data; boundary=" + boundary

@@ -9,7 +9,7 @@ import zlib
 
 from botocore.exceptions import ClientError
 
-from s3_helpers import S3TestCase, has_param, md5_hex, new_boto3
+from s3_helpers import S3TestCase, has_param, md5_hex, multipart_form, new_boto3
 
 
 class S3Buckets(S3TestCase):
@@ -315,6 +315,44 @@ class S3Objects(S3TestCase):
             self.assertIn(k, listed)
         # Keys never name files: nothing leaked outside the data directory.
         self.assertFalse(os.path.exists(os.path.join(self.stratus.data_dir, "..", "etc", "passwd")))
+
+    def test_traversal_keys_never_name_files(self):
+        """Keys with ../ are stored literally by every write path (PUT, multipart, copy, POST form)
+        with bodies large enough to live in blob files, and nothing is written outside the data dir."""
+        tag = uuid.uuid4().hex[:10]
+        big = os.urandom(200 * 1024)
+        keys = ["../../escape-put-%s" % tag, "a/../../../escape-nested-%s" % tag, "..\\..\\escape-bs-%s" % tag,
+                "../" * 12 + "tmp/escape-deep-%s" % tag]
+        for k in keys:
+            self.s3.put_object(Bucket=self.b, Key=k, Body=big)
+        mp_key = "../../../escape-mp-%s" % tag
+        up = self.s3.create_multipart_upload(Bucket=self.b, Key=mp_key)["UploadId"]
+        e1 = self.s3.upload_part(Bucket=self.b, Key=mp_key, UploadId=up, PartNumber=1, Body=big * 26)["ETag"]
+        e2 = self.s3.upload_part(Bucket=self.b, Key=mp_key, UploadId=up, PartNumber=2, Body=big)["ETag"]
+        self.s3.complete_multipart_upload(Bucket=self.b, Key=mp_key, UploadId=up, MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}]})
+        copy_key = "../../escape-copy-%s" % tag
+        self.s3.copy_object(Bucket=self.b, Key=copy_key, CopySource={"Bucket": self.b, "Key": keys[0]})
+        form, ct = multipart_form({"key": "../${filename}"}, file_name="../escape-post-%s" % tag, file_body=big)
+        status, _, _ = self.raw("POST", "/" + self.b, body=form, headers={"Content-Type": ct})
+        self.assertEqual(status, 204)
+        post_key = "../../escape-post-%s" % tag
+        for k in keys + [copy_key, post_key]:
+            self.assertEqual(self.s3.get_object(Bucket=self.b, Key=k)["Body"].read(), big, k)
+        self.assertEqual(self.s3.head_object(Bucket=self.b, Key=mp_key)["ContentLength"], 27 * len(big))
+        listed = {o["Key"] for o in self.s3.list_objects_v2(Bucket=self.b, Prefix="..")["Contents"]}
+        for k in keys + [mp_key, copy_key, post_key]:
+            if k.startswith(".."):
+                self.assertIn(k, listed)
+        # No file anywhere is named after a key, inside the server's directory or where a key's
+        # ../ would lead from the data dir or any directory below it.
+        root = self.stratus.dir
+        for dirpath, dirnames, filenames in os.walk(root):
+            for name in filenames + dirnames:
+                self.assertNotIn(tag, name, os.path.join(dirpath, name))
+            for k in keys + [mp_key, copy_key, post_key]:
+                self.assertFalse(os.path.exists(os.path.normpath(os.path.join(dirpath, k))), (dirpath, k))
+        self.assertEqual([n for n in os.listdir(os.path.dirname(root)) if tag in n], [])
 
     def test_key_too_long_and_metadata_too_large(self):
         code, status, err, _ = self.error(self.s3.put_object, Bucket=self.b, Key="k" * 1025, Body=b"")

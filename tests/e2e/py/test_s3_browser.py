@@ -6,35 +6,17 @@ import datetime
 import json
 import os
 import urllib.parse
-import uuid
 import xml.etree.ElementTree as ET
 
 from botocore.config import Config
 
-from s3_helpers import S3TestCase, md5_hex
+from s3_helpers import S3TestCase, md5_hex, multipart_form
 
 
 def error_of(body):
     """(Code, Message) of an S3 <Error> body."""
     root = ET.fromstring(body)
     return root.findtext("Code"), root.findtext("Message")
-
-
-def multipart_form(fields, file_name="upload.txt", file_body=b"", file_type="text/plain", file_first=False):
-    boundary = "----stratus%s" % uuid.uuid4().hex
-    out = b""
-    parts = list(fields.items())
-    file_part = (b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
-                 file_name.encode() + b"\"\r\nContent-Type: " + file_type.encode() + b"\r\n\r\n" + file_body + b"\r\n")
-    if file_first:
-        out += file_part
-    for k, v in parts:
-        out += (b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; name=\"" + k.encode() +
-                b"\"\r\n\r\n" + (v if isinstance(v, bytes) else str(v).encode()) + b"\r\n")
-    if not file_first:
-        out += file_part
-    out += b"--" + boundary.encode() + b"--\r\n"
-    return out, "multipart/form-data; boundary=" + boundary
 
 
 class S3Presigned(S3TestCase):
