@@ -152,29 +152,37 @@ json::object records_message(json::object record) {
   return json::object{{"Records", json::array{std::move(record)}}};
 }
 
+// Detail types and detail fields per event
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
 json::object eventbridge_entry(const EventInfo& e, const std::string& account) {
-  bool created = e.event_name.starts_with("ObjectCreated");
+  const bool created = e.event_name.starts_with("ObjectCreated");
+  const bool tagging = e.event_name.starts_with("ObjectTagging");
+  const bool acl = e.event_name.starts_with("ObjectAcl");
   json::object object{{"key", e.key}};
-  if (!e.removal) {
-    object["size"] = static_cast<int64_t>(e.size);
-    object["etag"] = e.etag;
-  }
+  if (created) object["size"] = static_cast<int64_t>(e.size);
+  if (!e.removal) object["etag"] = e.etag;
   if (!e.version_id.empty()) object["version-id"] = e.version_id;
-  object["sequencer"] = e.sequencer;
+  if (created || e.removal) object["sequencer"] = e.sequencer;
   json::object detail{{"version", "0"},
                       {"bucket", json::object{{"name", e.bucket}}},
                       {"object", std::move(object)},
                       {"request-id", e.request_id},
                       {"requester", account},
                       {"source-ip-address", e.source_ip}};
-  std::string detail_type = created ? "Object Created" : "Object Deleted";
+  std::string detail_type;
   if (created) {
+    detail_type = "Object Created";
     std::string_view how = std::string_view(e.event_name).substr(std::string_view("ObjectCreated:").size());
     detail["reason"] = how == "Put"    ? "PutObject"
                        : how == "Post" ? "POSTObject"
                        : how == "Copy" ? "CopyObject"
                                        : "CompleteMultipartUpload";
+  } else if (tagging) {
+    detail_type = e.event_name.ends_with(":Put") ? "Object Tags Added" : "Object Tags Deleted";
+  } else if (acl) {
+    detail_type = "Object ACL Updated";
   } else {
+    detail_type = "Object Deleted";
     bool lifecycle = e.event_name.starts_with("LifecycleExpiration");
     detail["reason"] = lifecycle ? "Lifecycle Expiration" : "DeleteObject";
     detail["deletion-type"] = e.event_name.ends_with("DeleteMarkerCreated") ? "Delete Marker Created"

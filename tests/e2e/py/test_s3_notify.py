@@ -165,10 +165,13 @@ class S3ToEventBridge(S3NotifyTestCase):
         eb.put_rule(Name=rule, EventPattern=json.dumps({"source": ["aws.s3"], "detail": {"bucket": {"name": [b]}}}))
         eb.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": qarn}])
         put = self.s3.put_object(Bucket=b, Key="docs/a b.txt", Body=b"hello")
+        self.s3.put_object_tagging(Bucket=b, Key="docs/a b.txt", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
         self.s3.delete_object(Bucket=b, Key="docs/a b.txt")
-        events = self.receive(url, 2)
-        self.assertEqual([e["detail-type"] for e in events], ["Object Created", "Object Deleted"])
-        created, deleted = events
+        events = {e["detail-type"]: e for e in self.receive(url, 3)}
+        self.assertEqual(sorted(events), ["Object Created", "Object Deleted", "Object Tags Added"])
+        created, deleted, tagged = events["Object Created"], events["Object Deleted"], events["Object Tags Added"]
+        self.assertEqual(tagged["detail"]["object"]["etag"], put["ETag"].strip('"'))
+        self.assertNotIn("deletion-type", tagged["detail"])
         self.assertEqual((created["source"], created["account"], created["region"]), ("aws.s3", "000000000000", "us-east-1"))
         self.assertEqual(created["resources"], ["arn:aws:s3:::" + b])
         d = created["detail"]

@@ -119,6 +119,21 @@ TEST(S3Notifications, RecordFormat) {
   auto detail = json::parse(eb.at("Detail").as_string()).as_object();
   EXPECT_EQ(detail.at("object").as_object().at("key").as_string(), "holiday pics/a+b.jpg");
   EXPECT_EQ(detail.at("deletion-type").as_string(), "Permanently Deleted");
+  // Tagging and ACL events have their own detail types: never "Object Deleted".
+  e.removal = false;
+  e.event_name = "ObjectTagging:Put";
+  e.version_id = "v1";
+  eb = eventbridge_entry(e, "123456789012");
+  EXPECT_EQ(eb.at("DetailType").as_string(), "Object Tags Added");
+  detail = json::parse(eb.at("Detail").as_string()).as_object();
+  EXPECT_EQ(detail.at("object").as_object().at("etag").as_string(), e.etag);
+  EXPECT_EQ(detail.at("object").as_object().at("version-id").as_string(), "v1");
+  EXPECT_FALSE(detail.contains("reason"));
+  EXPECT_FALSE(detail.contains("deletion-type"));
+  e.event_name = "ObjectTagging:Delete";
+  EXPECT_EQ(eventbridge_entry(e, "1").at("DetailType").as_string(), "Object Tags Deleted");
+  e.event_name = "ObjectAcl:Put";
+  EXPECT_EQ(eventbridge_entry(e, "1").at("DetailType").as_string(), "Object ACL Updated");
   auto t = test_event("photos", "R", "H", 0);
   EXPECT_EQ(t.at("Event").as_string(), "s3:TestEvent");
   EXPECT_EQ(t.at("Service").as_string(), "Amazon S3");
