@@ -244,7 +244,7 @@ boost::asio::awaitable<HttpResponse> HttpExchange::lambda(const json::object& in
   json::object event = version == "2.0"
                            ? http_v2_event(inv, route_key, path_params, stage_vars, authorizer ? &*authorizer : nullptr, b64)
                            : http_v1_event(inv, route_key, route_path, path_params, stage_vars,
-                                           authorizer ? &*authorizer : nullptr, b64);
+                                           authorizer ? &*authorizer : nullptr, b64, iam_caller ? &*iam_caller : nullptr);
   auto timeout = std::chrono::milliseconds(opt_int(integration, "TimeoutInMillis").value_or(30000));
   LambdaResult res = co_await invoke_lambda(env, fn, json::serialize(event), timeout, method_arn(inv, inv.method, inv.path));
   switch (res.status) {

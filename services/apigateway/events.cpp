@@ -197,7 +197,7 @@ json::object rest_proxy_event(const Invocation& inv, std::string_view resource_p
 
 json::object http_v1_event(const Invocation& inv, std::string_view route_key, std::string_view resource_path,
                            const json::object& path_params, const json::object* stage_variables,
-                           const json::object* authorizer, bool base64_body) {
+                           const json::object* authorizer, bool base64_body, const json::object* iam) {
   json::object headers, mv_headers, query, mv_query;
   Pairs hs;
   for (auto& [k, v] : inv.headers)
@@ -220,6 +220,13 @@ json::object http_v1_event(const Invocation& inv, std::string_view route_key, st
                         {"user", nullptr},
                         {"userAgent", inv.user_agent},
                         {"userArn", nullptr}};
+  if (iam) {
+    identity["accessKey"] = str_or(*iam, "accessKey");
+    identity["accountId"] = str_or(*iam, "accountId");
+    identity["caller"] = str_or(*iam, "callerId");
+    identity["user"] = str_or(*iam, "userId");
+    identity["userArn"] = str_or(*iam, "userArn");
+  }
   json::object c;
   c["accountId"] = inv.account;
   c["apiId"] = inv.api_id;

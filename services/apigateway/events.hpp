@@ -69,9 +69,11 @@ json::object rest_proxy_event(const Invocation& inv, std::string_view resource_p
                               const json::object* stage_variables, json::object request_context, bool base64_body);
 
 // HTTP API payload 1.0 (REST-like, with "version": "1.0").
+// `iam`: the SigV4 caller of an AWS_IAM route (accessKey, accountId, callerId, userArn, userId),
+// which payload 1.0 reports in requestContext.identity.
 json::object http_v1_event(const Invocation& inv, std::string_view route_key, std::string_view resource_path,
                            const json::object& path_params, const json::object* stage_variables,
-                           const json::object* authorizer, bool base64_body);
+                           const json::object* authorizer, bool base64_body, const json::object* iam = nullptr);
 // HTTP API payload 2.0.
 json::object http_v2_event(const Invocation& inv, std::string_view route_key, const json::object& path_params,
                            const json::object* stage_variables, const json::object* authorizer, bool base64_body);

@@ -104,9 +104,10 @@ describe('WebSocket chat through Lambda handlers and @connections', () => {
       const f = await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Role: ROLE, Handler: handler,
         Code: { ZipFile: zip({ [file]: code }) }, Timeout: 30, Environment: { Variables: { RECORDER: rec.url } } }));
       fns[name] = f.FunctionArn;
-      for (;;) {
+      for (let i = 0; ; i++) {
         const g = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
         if (g.Configuration.State === 'Active') break;
+        if (i === 2000) throw new Error(`function ${name} never became Active`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };

@@ -98,8 +98,12 @@ class ApiGatewayPythonLambda(StratusTestCase):
                                     Code={"ZipFile": zip_of({"app.py": code})}, Timeout=30)
             cls.fns[name] = f["FunctionArn"]
         for name in cls.fns:
-            while lam.get_function(FunctionName=name)["Configuration"]["State"] != "Active":
+            for _ in range(2000):
+                if lam.get_function(FunctionName=name)["Configuration"]["State"] == "Active":
+                    break
                 time.sleep(0.05)
+            else:
+                raise AssertionError("function %s never became Active" % name)
 
     def setUp(self):
         self.apigw = self.client("apigateway")
@@ -463,6 +467,13 @@ class ApiGatewayPythonLambda(StratusTestCase):
         self.assertEqual(iam, {"accessKey": "123456789012", "accountId": "123456789012", "callerId": "123456789012",
                                "cognitoIdentity": None, "principalOrgId": None,
                                "userArn": "arn:aws:iam::123456789012:root", "userId": "123456789012"})
+        # Payload 1.0 names the caller in requestContext.identity.
+        v1 = self.http_api("pyecho", route_key="GET /private", version="1.0", AuthorizationType="AWS_IAM")
+        status, _, raw = self.call("/_aws/execute-api/%s/private" % v1, headers=list(req.headers.items()))
+        self.assertEqual(status, 200, raw)
+        ident = json.loads(raw)["requestContext"]["identity"]
+        self.assertEqual((ident["accessKey"], ident["accountId"], ident["caller"], ident["user"], ident["userArn"]),
+                         ("123456789012", "123456789012", "123456789012", "123456789012", "arn:aws:iam::123456789012:root"))
 
     # --- imports ---
 
