@@ -29,6 +29,8 @@ class S3Service final : public Service {
 
   // Bodies up to this size live inline in SQLite; larger ones are blob files.
   static constexpr uint64_t kInlineMax = 64 * 1024;
+  // Bodies (or ranges) up to this size are read whole when answered; larger ones are streamed.
+  static constexpr uint64_t kWholeReadMax = 1024 * 1024;
 
  private:
   using Awaitable = boost::asio::awaitable<Output>;
