@@ -323,6 +323,7 @@ boost::asio::awaitable<HttpResponse> S3Service::handle_http(RequestContext& ctx,
 }
 
 HttpResponse S3Service::xml_error(const RequestContext& ctx, AwsError e) {
+  if (!find(e.fields, "HostId")) e.with("HostId", ids::s3_host_id());  // as for modelled operations (reg)
   const model::Model* m = model_for(info(), Protocol::rest_xml);
   return protocol::encode_error(m, &info(), Protocol::rest_xml, e, ctx);
 }

@@ -203,7 +203,10 @@ describe('s3 (JS SDK v3)', () => {
     // Too large for content-length-range.
     r = await fetch(url, { method: 'POST', body: form({}, Buffer.alloc(2000, 1)) });
     assert.equal(r.status, 400);
-    assert.match(await r.text(), /<Code>EntityTooLarge<\/Code>/);
+    const tooLarge = await r.text();
+    assert.match(tooLarge, /<Code>EntityTooLarge<\/Code>/);
+    assert.match(tooLarge, /<RequestId>[0-9A-F]{16}<\/RequestId>/);
+    assert.match(tooLarge, /<HostId>[A-Za-z0-9+/=]+<\/HostId>/);
     // A field the policy does not allow.
     r = await fetch(url, { method: 'POST', body: form({ 'Content-Type': 'text/html' }) });
     assert.equal(r.status, 403);
