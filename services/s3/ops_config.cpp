@@ -1,6 +1,6 @@
 // Bucket configurations stored as documents: CORS, website, lifecycle, tagging, policy,
 // encryption, ownership controls, public access block, ACL, accelerate, request payment,
-// logging, object lock. Each validates like S3 and answers its own "not found" error.
+// logging, object lock, replication. Each validates like S3 and answers its own "not found" error.
 #include "errors.hpp"
 #include "lifecycle.hpp"
 #include "model.hpp"
@@ -458,6 +458,49 @@ Output S3Service::put_object_lock_configuration(Call& c) {
   json::object doc = cfg ? *cfg : json::object{};
   if (!find(doc, "ObjectLockEnabled")) doc["ObjectLockEnabled"] = "Enabled";
   store_->put_config(bucket, "object-lock", doc);
+  return json::object{};
+}
+
+// --- replication (the configuration only: objects are not copied) ---
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html. Infrastructure
+// tools read it back on every refresh (Terraform's aws_s3_bucket: GetBucketReplication).
+
+Output S3Service::put_bucket_replication(Call& c) {
+  std::string bucket = bucket_of(c);
+  BucketRow b = bucket_or_throw(bucket);
+  const json::object& cfg = payload(c, "ReplicationConfiguration");
+  if (b.versioning != "Enabled")
+    throw err::invalid_request("Versioning must be 'Enabled' on the bucket to apply a replication configuration");
+  const json::array* rules = opt_arr(cfg, "Rules");
+  if (str_or(cfg, "Role").empty() || !rules || rules->empty() || rules->size() > 1000) throw err::malformed_xml();
+  for (auto& rv : *rules) {
+    if (!rv.is_object()) throw err::malformed_xml();
+    const json::object& r = rv.get_object();
+    auto status = str_or(r, "Status");
+    const json::object* dest = opt_obj(r, "Destination");
+    if ((status != "Enabled" && status != "Disabled") || !dest) throw err::malformed_xml();
+    std::string_view arn = str_or(*dest, "Bucket");
+    if (!arn.starts_with("arn:aws:s3:::")) throw err::invalid_argument("Invalid bucket ARN.", "Bucket", std::string(arn));
+    auto target = store_->bucket(std::string(arn.substr(std::string_view("arn:aws:s3:::").size())));
+    if (!target) throw err::invalid_request("Destination bucket must exist.");
+    if (target->versioning != "Enabled") throw err::invalid_request("Destination bucket must have versioning enabled.");
+  }
+  store_->put_config(bucket, "replication", cfg);
+  return json::object{};
+}
+
+Output S3Service::get_bucket_replication(Call& c) {
+  std::string bucket = bucket_of(c);
+  bucket_or_throw(bucket);
+  json::value v = config_or(*store_, bucket, "replication", "ReplicationConfigurationNotFoundError",
+                            "The replication configuration was not found");
+  return json::object{{"ReplicationConfiguration", v}};
+}
+
+Output S3Service::delete_bucket_replication(Call& c) {
+  std::string bucket = bucket_of(c);
+  bucket_or_throw(bucket);
+  store_->delete_config(bucket, "replication");
   return json::object{};
 }
 

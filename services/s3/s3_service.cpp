@@ -182,16 +182,27 @@ S3Service::S3Service()
   reg("GetBucketLogging", &S3Service::get_bucket_logging);
   reg("GetObjectLockConfiguration", &S3Service::get_object_lock_configuration);
   reg("PutObjectLockConfiguration", &S3Service::put_object_lock_configuration);
+  reg("PutBucketReplication", &S3Service::put_bucket_replication);
+  reg("GetBucketReplication", &S3Service::get_bucket_replication);
+  reg("DeleteBucketReplication", &S3Service::delete_bucket_replication);
   reg("PutBucketNotificationConfiguration", &S3Service::put_bucket_notification);
   reg("GetBucketNotificationConfiguration", &S3Service::get_bucket_notification);
 
-  if (const model::Model* m = model_for(info(), Protocol::rest_xml)) {
-    for (const model::Operation* op : m->operations()) {
-      bool object_level = op->request_uri.find("{Key+}") != std::string::npos;
-      for (auto& [k, v] : op->literal_query)
-        if (object_level && k != "x-id") object_subresources_.insert(k);
+}
+
+// The model is parsed on the first request, not at start-up (it is the largest one: ~2 MiB).
+const std::set<std::string>& S3Service::object_subresources() const {
+  if (!object_subresources_) {
+    object_subresources_.emplace();
+    if (const model::Model* m = model_for(info(), Protocol::rest_xml)) {
+      for (const model::Operation* op : m->operations()) {
+        bool object_level = op->request_uri.find("{Key+}") != std::string::npos;
+        for (auto& [k, v] : op->literal_query)
+          if (object_level && k != "x-id") object_subresources_->insert(k);
+      }
     }
   }
+  return *object_subresources_;
 }
 
 S3Service::~S3Service() = default;

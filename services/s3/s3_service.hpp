@@ -117,6 +117,9 @@ class S3Service final : public Service {
   Output get_bucket_logging(Call& c);
   Output get_object_lock_configuration(Call& c);
   Output put_object_lock_configuration(Call& c);
+  Output put_bucket_replication(Call& c);
+  Output get_bucket_replication(Call& c);
+  Output delete_bucket_replication(Call& c);
   Awaitable put_bucket_notification(Call& c);
   Output get_bucket_notification(Call& c);
 

@@ -70,6 +70,32 @@ class S3BucketConfigs(S3TestCase):
         self.assertEqual((code, status), ("InvalidTargetBucketForLogging", 400))
 
 
+    def test_replication_configuration(self):
+        """Stored and returned (objects are not copied): Terraform reads it on every refresh."""
+        src, dst = self.bucket(), self.bucket()
+        code, status, err, _ = self.error(self.s3.get_bucket_replication, Bucket=src)
+        self.assertEqual((code, status, err["Message"]),
+                         ("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found"))
+        cfg = {"Role": "arn:aws:iam::000000000000:role/replication", "Rules": [
+            {"ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": ""},
+             "DeleteMarkerReplication": {"Status": "Disabled"},
+             "Destination": {"Bucket": "arn:aws:s3:::" + dst, "StorageClass": "STANDARD"}}]}
+        code, status, err, _ = self.error(self.s3.put_bucket_replication, Bucket=src, ReplicationConfiguration=cfg)
+        self.assertEqual((code, status, err["Message"]), ("InvalidRequest", 400,
+                         "Versioning must be 'Enabled' on the bucket to apply a replication configuration"))
+        self.s3.put_bucket_versioning(Bucket=src, VersioningConfiguration={"Status": "Enabled"})
+        code, status, err, _ = self.error(self.s3.put_bucket_replication, Bucket=src, ReplicationConfiguration=cfg)
+        self.assertEqual((code, err["Message"]), ("InvalidRequest", "Destination bucket must have versioning enabled."))
+        self.s3.put_bucket_versioning(Bucket=dst, VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_replication(Bucket=src, ReplicationConfiguration=cfg)
+        got = self.s3.get_bucket_replication(Bucket=src)["ReplicationConfiguration"]
+        self.assertEqual(got["Role"], cfg["Role"])
+        self.assertEqual(got["Rules"][0]["ID"], "all")
+        self.assertEqual(got["Rules"][0]["Destination"]["Bucket"], "arn:aws:s3:::" + dst)
+        self.s3.delete_bucket_replication(Bucket=src)
+        self.assertEqual(self.error(self.s3.get_bucket_replication, Bucket=src)[0], "ReplicationConfigurationNotFoundError")
+
+
 class S3Lifecycle(S3TestCase):
     def test_expiration_applied(self):
         b = self.bucket()
