@@ -300,7 +300,8 @@ Service::Claim S3Service::claim(HttpRequest& req) const {
     else if (m == "POST") req.operation_hint = "CompleteMultipartUpload";
   } else {
     bool subresource = false;
-    for (auto& [k, v] : req.query) subresource = subresource || object_subresources_.count(k) > 0;
+    const auto& subresources = object_subresources();
+    for (auto& [k, v] : req.query) subresource = subresource || subresources.count(k) > 0;
     if (!subresource) {
       if (m == "GET") req.operation_hint = "GetObject";
       else if (m == "HEAD") req.operation_hint = "HeadObject";

@@ -163,7 +163,8 @@ class S3Service final : public Service {
 
   std::unique_ptr<Store> store_;
   std::unique_ptr<store::BlobStore> blobs_;
-  std::set<std::string> object_subresources_;   // literal query keys of object operations
+  const std::set<std::string>& object_subresources() const;
+  mutable std::optional<std::set<std::string>> object_subresources_;  // literal query keys of object operations
   std::set<std::string> made_dirs_;             // blob fan-out directories known to exist
   double lifecycle_due_ = 0;                    // clock time of the next lifecycle pass
   std::unordered_set<std::string> completing_;  // uploads whose completion is in flight
