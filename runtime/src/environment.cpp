@@ -55,9 +55,9 @@ std::string trace_header() {
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   char root[16];
   std::snprintf(root, sizeof root, "%08llx", static_cast<unsigned long long>(secs));
-  return "Root=1-" + std::string(root) + "-" + crypto::hex(crypto::random_bytes(12)) +
-         ";Parent=" + crypto::hex(crypto::random_bytes(8)) + ";Sampled=0;Lineage=1:" +
-         crypto::hex(crypto::random_bytes(4)) + ":0";
+  std::string r = crypto::hex(crypto::random_bytes(24));  // one draw per invocation, not three
+  return "Root=1-" + std::string(root) + "-" + r.substr(0, 24) + ";Parent=" + r.substr(24, 16) +
+         ";Sampled=0;Lineage=1:" + r.substr(40, 8) + ":0";
 }
 
 // "nodejs20.x" → "nodejs:20.v1", "python3.12" → "python:3.12.v1", "provided.al2023" → "provided:al2023.v1"
