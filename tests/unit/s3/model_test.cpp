@@ -7,6 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 using namespace stratus;
 using namespace stratus::s3;
 
@@ -148,4 +152,27 @@ TEST(S3Checksums, HasherOnePass) {
   EXPECT_EQ(algo_member(Algo::sha256), "ChecksumSHA256");
   EXPECT_EQ(algo_from_name("crc32C"), Algo::crc32c);
   EXPECT_FALSE(algo_from_name("md5"));
+}
+
+TEST(S3Checksums, LargeFilesHashedSideBySideMatchOnePass) {
+  // hash_file splits the MD5/SHA-256 and the checksums over two threads from 8 MiB on.
+  std::string data((9 << 20) + 17, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 2654435761u) >> 13);
+  auto path = std::filesystem::temp_directory_path() / ("stratus-hash-" + std::to_string(::getpid()) + ".bin");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(data.data(), static_cast<std::streamsize>(data.size()));
+  }
+  for (Hasher::Want w : {Hasher::Want{true, true, Algo::crc64nvme, Algo::crc32}, Hasher::Want{true, false, Algo::crc32c},
+                         Hasher::Want{true, false, Algo::none}}) {
+    auto a = hash_file(w, path, 3, data.size() - 3);
+    auto b = hash_memory(w, std::string_view(data).substr(3));
+    EXPECT_EQ(a.size, b.size);
+    EXPECT_EQ(a.md5, b.md5);
+    EXPECT_EQ(a.sha256, b.sha256);
+    EXPECT_EQ(a.sum, b.sum);
+    EXPECT_EQ(a.sum2, b.sum2);
+  }
+  EXPECT_THROW(hash_file(Hasher::Want{true, false, Algo::crc32}, path, 0, data.size() + 1), std::runtime_error);
+  std::filesystem::remove(path);
 }
