@@ -187,13 +187,14 @@ def markdown(results, args):
     errors = sum(v["errors"] for v in s.values() if isinstance(v, dict) and "errors" in v)
     out.append("| errors | %d | %s | | 0 |" % (errors, sum(v["errors"] for v in r.values()) if r else "n/a"))
     out.append("")
-    big = [(k, v) for k, v in results.items() if k.startswith("big_") or k.startswith("chunked_")]
+    big = [(k, v) for k, v in results.items() if k.startswith(("big_", "chunked_", "huge_"))]
     if big:
         out += ["| large body (Stratus) | time | MB/s | RSS growth | target |", "|---|---|---|---|---|"]
         for k, v in big:
-            if k.startswith("big_"):
+            if k.startswith(("big_", "huge_")):
+                mode, mib = k.split("_", 1)[1], args.big_mib if k.startswith("big_") else args.huge_gib << 10
                 out.append("| %s: curl -T %d MiB, then GET | %.1f s up, %.1f s down | %d up, %d down | %.1f MiB | < 20 MB |"
-                           % (k[4:], args.big_mib, v["upload_s"], v["download_s"], v["upload_mb_per_s"], v["download_mb_per_s"],
+                           % (mode, mib, v["upload_s"], v["download_s"], v["upload_mb_per_s"], v["download_mb_per_s"],
                               v["rss_growth_mib"]))
             else:
                 out.append("| %s: aws-chunked PUT of %d MiB, CRC32 trailer (status %d, checksum %s) | %.1f s | %d | %.1f MiB | < 20 MB |"
@@ -213,6 +214,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--big-mib", type=int, default=1024, help="size of the curl upload+download (0: skip)")
     ap.add_argument("--chunked-mib", type=int, default=200, help="size of the aws-chunked streamed PUT (0: skip)")
+    ap.add_argument("--huge-gib", type=int, default=0, help="also a single PUT (and GET) of this many GiB, e.g. 5 (0: skip)")
     ap.add_argument("--markdown", action="store_true", help="a report table instead of JSON")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="s3bench-")
@@ -234,6 +236,14 @@ def main():
             with open(big, "wb") as f:
                 f.truncate(args.big_mib << 20)
             results["big_data_dir"] = big_transfer(port, "bench", sp.pid, big)
+            os.remove(big)
+        if args.huge_gib:
+            # S3's largest single PUT (5 GiB): streamed to disk, never held in memory.
+            huge = os.path.join(tmp, "huge.bin")
+            with open(huge, "wb") as f:
+                f.truncate(args.huge_gib << 30)
+            results["huge_data_dir"] = big_transfer(port, "bench", sp.pid, huge)
+            os.remove(huge)
         sp.terminate()
         sp.wait()
         if args.big_mib or args.chunked_mib:
@@ -245,7 +255,11 @@ def main():
             if args.chunked_mib:
                 results["chunked_in_memory"] = chunked_put(port, "bench", mp.pid, args.chunked_mib << 20)
             if args.big_mib:
+                big = os.path.join(tmp, "big.bin")
+                with open(big, "wb") as f:
+                    f.truncate(args.big_mib << 20)
                 results["big_in_memory"] = big_transfer(port, "bench", mp.pid, big)
+                os.remove(big)
             mp.terminate()
             mp.wait()
         if os.path.exists(args.s3rver):
