@@ -104,6 +104,20 @@ IntegrityRequest integrity_request(const json::object& in, const HttpRequest& ht
   std::string_view sha = http.header_or("x-amz-content-sha256");
   if (sha.size() == 64 && sha.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
     ir.content_sha256_hex = to_lower(sha);
+  // A trailer the client announced must have arrived (the core adds trailers to the headers).
+  if (auto* declared = http.header("x-amz-trailer")) {
+    for (auto part : split(*declared, ',')) {
+      std::string name = to_lower(trim(part));
+      if (name.empty()) continue;
+      if (!name.starts_with("x-amz-checksum-") || !algo_from_name(std::string_view(name).substr(15)))
+        throw err::invalid_request("The value specified in the x-amz-trailer header is not supported");
+      if (!http.header(name))
+        throw AwsError("MalformedTrailerError",
+                       "The request contained trailing data that was not well-formed or did not conform to our "
+                       "published schema.",
+                       400);
+    }
+  }
   if (auto* n = http.header("x-amz-decoded-content-length")) {
     auto v = parse_int(*n);
     if (!v || *v < 0) throw err::invalid_argument("x-amz-decoded-content-length is invalid", "x-amz-decoded-content-length", *n);

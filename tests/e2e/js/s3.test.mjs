@@ -113,7 +113,7 @@ describe('s3 (JS SDK v3)', () => {
     assert.equal(h.ContentEncoding, undefined);
   });
 
-  test('aws-chunked bodies: a wrong trailing checksum is BadDigest, a short stream IncompleteBody', async () => {
+  test('aws-chunked bodies: a wrong trailing checksum is BadDigest, a short stream IncompleteBody, a missing trailer MalformedTrailerError', async () => {
     const send = (trailer, decodedLength, data = 'hello') => {
       const body = `${data.length.toString(16)}\r\n${data}\r\n0\r\n${trailer}\r\n`;
       return s.fetch(`/${bucket}/chunked-raw`, { method: 'PUT', body, headers: {
@@ -128,6 +128,10 @@ describe('s3 (JS SDK v3)', () => {
     r = await send(`x-amz-checksum-crc32:${crc32b64(Buffer.from('hello'))}\r\n`, 6);
     assert.equal(r.status, 400);
     assert.match(await r.text(), /<Code>IncompleteBody<\/Code>/);
+    // The announced trailer never came.
+    r = await send('', 5);
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /<Code>MalformedTrailerError<\/Code>/);
     await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'chunked-raw' })), { name: 'NotFound' });
     r = await send(`x-amz-checksum-crc32:${crc32b64(Buffer.from('hello'))}\r\n`, 5);
     assert.equal(r.status, 200);
