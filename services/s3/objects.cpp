@@ -26,6 +26,18 @@ json::object meta_from_input(const json::object& in) {
   json::object m;
   for (const char* k : kMetaMembers)
     if (auto* v = find(in, k)) m[k] = *v;
+  // "aws-chunked" names the request's framing, not the object's encoding: S3 does not store it
+  // (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html).
+  if (auto enc = opt_str(m, "ContentEncoding")) {
+    std::string kept;
+    for (auto part : split(*enc, ',')) {
+      part = trim(part);
+      if (part.empty() || iequals(part, "aws-chunked")) continue;
+      kept += (kept.empty() ? "" : ",") + std::string(part);
+    }
+    if (kept.empty()) m.erase("ContentEncoding");
+    else m["ContentEncoding"] = kept;
+  }
   if (!find(m, "ContentType")) m["ContentType"] = "binary/octet-stream";
   if (!find(m, "ServerSideEncryption")) m["ServerSideEncryption"] = "AES256";
   if (auto* md = opt_obj(in, "Metadata"); md && !md->empty()) m["Metadata"] = *md;

@@ -322,18 +322,9 @@ awaitable<void> Session::run() {
       co_await write_response(*early, version, false, head);
       break;
     }
-    if (aws_chunked) {
-      // The payload is now plain bytes: drop the framing from what the service sees.
-      std::string enc;
-      for (auto part : split(req.header_or("content-encoding"), ',')) {
-        part = trim(part);
-        if (part.empty() || part == "aws-chunked") continue;
-        if (!enc.empty()) enc += ",";
-        enc += part;
-      }
-      req.headers.remove("content-encoding");
-      if (!enc.empty()) req.headers.add("content-encoding", enc);
-    }
+    // The body is plain bytes now, but Content-Encoding keeps its aws-chunked token: the client
+    // signed that header (strict SigV4 recomputes the canonical request from it); S3 leaves the
+    // token out of the object's stored Content-Encoding.
     if (route.kind == Route::Kind::none) route = core_.router->route(req, true);
 
     HttpResponse resp = co_await dispatch(core_, req, route);
