@@ -22,6 +22,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <random>
 
 namespace stratus::runtime {
 namespace asio = boost::asio;
@@ -55,7 +57,19 @@ std::string trace_header() {
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   char root[16];
   std::snprintf(root, sizeof root, "%08llx", static_cast<unsigned long long>(secs));
-  std::string r = crypto::hex(crypto::random_bytes(24));  // one draw per invocation, not three
+  // Trace ids need to be unique, not secret: a PRNG seeded once is far cheaper than the CSPRNG.
+  static std::mt19937_64 rng = [] {
+    std::string seed = crypto::random_bytes(8);
+    uint64_t v = 0;
+    std::memcpy(&v, seed.data(), std::min<size_t>(seed.size(), sizeof v));
+    return std::mt19937_64(v);
+  }();
+  char bytes[24];
+  for (size_t i = 0; i < sizeof bytes; i += 8) {
+    uint64_t x = rng();
+    std::memcpy(bytes + i, &x, 8);
+  }
+  std::string r = crypto::hex(std::string_view(bytes, sizeof bytes));
   return "Root=1-" + std::string(root) + "-" + r.substr(0, 24) + ";Parent=" + r.substr(24, 16) +
          ";Sampled=0;Lineage=1:" + r.substr(40, 8) + ":0";
 }
@@ -494,11 +508,18 @@ void Environment::fail(const std::shared_ptr<Pending>& p, std::string error_type
   finish(p, std::move(report_status), std::move(error_type));
 }
 
+// Max Memory Used at the end of an invocation. The process's own peak (VmHWM, from the costly
+// status file) is read after init and by the 50 ms samples of longer invocations; a warm, short
+// invocation adds its current resident size (statm), which keeps the warm path cheap.
 void Environment::sample_memory() {
   if (child_.pid <= 0 || exited_) return;
-  long rss = 0, peak = 0;
-  memory_kib(child_.pid, rss, peak);
-  peak_kib_ = std::max(peak_kib_, peak);
+  if (report_init_) {
+    long rss = 0, peak = 0;
+    memory_kib(child_.pid, rss, peak);
+    peak_kib_ = std::max(peak_kib_, peak);
+    return;
+  }
+  peak_kib_ = std::max(peak_kib_, rss_kib(child_.pid));
 }
 
 void Environment::finish(const std::shared_ptr<Pending>& p, std::string status, std::string error_type) {

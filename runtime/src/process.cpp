@@ -122,6 +122,23 @@ void memory_kib(pid_t pid, long& rss, long& peak) {
   if (const char* p = std::strstr(buf, "VmHWM:")) peak = std::strtol(p + 6, nullptr, 10);
 }
 
+long rss_kib(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  char* end = nullptr;
+  std::strtol(buf, &end, 10);  // size
+  long pages = std::strtol(end, nullptr, 10);
+  static const long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+  return pages * page_kib;
+}
+
 long descendants_rss_kib(pid_t pid) {
   // /proc/<pid>/task/<tid>/children lists the children each thread started; runtimes start
   // theirs from the main thread. Bounded, so a fork bomb cannot make this loop forever.

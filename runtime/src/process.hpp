@@ -26,6 +26,8 @@ void kill_group(pid_t pid);
 std::string describe_exit(int wait_status);
 // Resident and peak memory (VmRSS, VmHWM) of a process in KiB; 0 when unknown.
 void memory_kib(pid_t pid, long& rss, long& peak);
+// Resident memory of a process in KiB from /proc/<pid>/statm (much cheaper than the status file).
+long rss_kib(pid_t pid);
 // Resident memory in KiB of the processes a process started, and theirs, in turn (a custom
 // runtime's bootstrap that runs its handler as a child): the environment's memory is all of it.
 long descendants_rss_kib(pid_t pid);
