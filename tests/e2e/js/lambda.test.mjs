@@ -443,6 +443,62 @@ describe('custom runtimes as AWS documents them', () => {
     assert.deepEqual((await invoke('tutorial', { n: 2 })).json.event, { n: 2 });
   });
 
+  test('the Runtime API answers a runtime as Lambda does: headers, 202, 400 for a wrong id, 413 above 6 MB', async () => {
+    // A custom runtime in node that probes the API and reports what it saw in its next response.
+    const bootstrap = `#!/usr/bin/env node
+const http = require('node:http');
+const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const call = (method, path, body) => new Promise((resolve, reject) => {
+  const req = http.request({ host, port, method, path: '/2018-06-01/runtime' + path }, (res) => {
+    let text = '';
+    res.on('data', (c) => (text += c));
+    res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+let seen = {};
+(async () => {
+  for (;;) {
+    const next = await call('GET', '/invocation/next');
+    const id = next.headers['lambda-runtime-aws-request-id'];
+    const event = JSON.parse(next.text);
+    if (event.step === 1) {
+      seen.next = { status: next.status, headers: next.headers, id };
+      const wrong = await call('POST', '/invocation/not-' + id + '/response', '{}');
+      seen.wrongId = { status: wrong.status, body: JSON.parse(wrong.text) };
+      const big = await call('POST', '/invocation/' + id + '/response', JSON.stringify('x'.repeat(7 * 1024 * 1024)));
+      seen.tooLarge = { status: big.status, body: JSON.parse(big.text) };
+    } else {
+      const ok = await call('POST', '/invocation/' + id + '/response', JSON.stringify(seen));
+      seen = { previousResponse: { status: ok.status, body: JSON.parse(ok.text) } };
+    }
+  }
+})();
+`;
+    await create('api-probe', { bootstrap: { content: bootstrap, mode: 0o755 } },
+      { Runtime: 'provided.al2023', Handler: 'none', Timeout: 30 });
+    const cc = Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64');
+    const first = await invoke('api-probe', { step: 1 }, { ClientContext: cc });
+    assert.equal(first.FunctionError, 'Unhandled');
+    assert.equal(first.json.errorType, 'Function.ResponseSizeTooLarge');
+    const seen = (await invoke('api-probe', { step: 2 })).json;
+    const h = seen.next.headers;
+    assert.equal(seen.next.status, 200);
+    assert.equal(seen.next.id, first.$metadata.requestId);
+    assert.equal(h['lambda-runtime-invoked-function-arn'], 'arn:aws:lambda:us-east-1:000000000000:function:api-probe');
+    assert.match(h['lambda-runtime-deadline-ms'], /^\d{13}$/);
+    assert.match(h['lambda-runtime-trace-id'], /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=[01]/);
+    assert.deepEqual(JSON.parse(h['lambda-runtime-client-context']).custom, { a: 1 });
+    assert.equal(seen.wrongId.status, 400);
+    assert.deepEqual(seen.wrongId.body, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+    assert.equal(seen.tooLarge.status, 413);
+    assert.equal(seen.tooLarge.body.errorType, 'RequestEntityTooLarge');
+    // The environment survives a failed invocation; a well-formed response is 202 {"status":"OK"}.
+    const third = (await invoke('api-probe', { step: 3 })).json;
+    assert.deepEqual(third.previousResponse, { status: 202, body: { status: 'OK' } });
+  });
+
   test('a bootstrap without the execute permission is Runtime.InvalidEntrypoint', async () => {
     await create('not-exec', { bootstrap: { content: TUTORIAL_BOOTSTRAP, mode: 0o644 }, 'function.sh': TUTORIAL_FUNCTION },
       { Runtime: 'provided.al2023', Handler: 'function.handler' });
