@@ -99,3 +99,10 @@ class S3CliV1(_CliMixin, S3TestCase):
 
 class S3CliV2(_CliMixin, S3TestCase):
     v2 = True
+
+
+class S3CliV2Strict(_CliMixin, S3TestCase):
+    """CLI v2 under --auth strict: its signed uploads (multipart, checksums), presigned URLs and
+    s3api calls all pass signature verification."""
+    v2 = True
+    stratus_args = ("--auth", "strict", "--credentials", "test:test")
