@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <csignal>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -37,6 +38,8 @@ constexpr size_t kMaxResponse = 6291556;
 constexpr size_t kMaxLine = 256 * 1024;
 constexpr size_t kTailBytes = 4096;
 constexpr auto kLogFlushDelay = std::chrono::milliseconds(20);
+// An environment waiting this long for its next event is frozen (SIGSTOP) until one arrives.
+constexpr auto kFreezeAfter = std::chrono::milliseconds(100);
 
 HttpResponse json_response(int status, std::string body) {
   HttpResponse r;
@@ -203,6 +206,7 @@ awaitable<HttpResponse> Environment::next() {
     report_init_ = true;
     state_ = State::ready;
   }
+  const auto idle_deadline = clock.now() + manager_->options_.idle_ttl;
   for (;;) {
     if (state_ == State::dead) co_return api_error(500, "Runtime.Unavailable", "execution environment is shutting down");
     if (current_ && !current_->delivered) break;
@@ -210,13 +214,19 @@ awaitable<HttpResponse> Environment::next() {
       co_return api_error(403, "InvalidStateTransition",
                           "State transition from RuntimeResponseSentState to RuntimeReadyState failed for runtime. "
                           "Error: the invocation " + current_->inv.request_id + " has not been answered");
-    bool woke = co_await work_.wait_until(clock.now() + manager_->options_.idle_ttl);
-    if (!woke && state_ != State::dead && !current_ && !busy) {
-      // Idle for the environment's lifetime: Lambda reclaims it.
+    auto until = frozen_ ? idle_deadline : std::min(idle_deadline, clock.now() + kFreezeAfter);
+    bool woke = co_await work_.wait_until(until);
+    if (woke || state_ == State::dead || current_ || busy) continue;
+    if (clock.stopped() || clock.now() >= idle_deadline) {
+      // Idle for the environment's lifetime (or Stratus is stopping): Lambda reclaims it.
       kill("idle");
       co_return api_error(500, "Runtime.Unavailable", "execution environment expired");
     }
+    // Lambda freezes an environment between invocations: its timers and background work do not
+    // run, and an idle environment costs no CPU. Thawed before the next event is handed over.
+    freeze();
   }
+  thaw();
   auto p = current_;
   p->delivered = true;
   p->delivered_at = std::chrono::steady_clock::now();
@@ -435,6 +445,18 @@ void Environment::on_exit(int st) {
   }
   flush_logs();
   if (manager_ && !busy) manager_->forget(this);
+}
+
+void Environment::freeze() {
+  if (frozen_ || exited_ || child_.pid <= 0) return;
+  ::kill(-child_.pid, SIGSTOP);
+  frozen_ = true;
+}
+
+void Environment::thaw() {
+  if (!frozen_) return;
+  frozen_ = false;
+  if (!exited_ && child_.pid > 0) ::kill(-child_.pid, SIGCONT);
 }
 
 void Environment::kill(const char* why) {

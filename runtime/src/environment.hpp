@@ -43,6 +43,9 @@ class Environment : public std::enable_shared_from_this<Environment> {
   void init_time_out(const std::shared_ptr<Pending>& p);
   void check_memory(const std::shared_ptr<Pending>& p);
   void kill(const char* why);
+  // Lambda's freeze between invocations: the process group is stopped while it waits for work.
+  void freeze();
+  void thaw();
 
   bool alive() const { return state_ != State::dead; }
   const FunctionSpec& spec() const { return spec_; }
@@ -91,6 +94,7 @@ class Environment : public std::enable_shared_from_this<Environment> {
   std::vector<LogEvent> log_buffer_;
   bool flush_scheduled_ = false;
   bool exited_ = false;
+  bool frozen_ = false;
   int exit_status_ = 0;
 };
 

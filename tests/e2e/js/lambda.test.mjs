@@ -2,6 +2,7 @@
 // runtimes, errors Lambda's way, logs in CloudWatch Logs. Assertions are AWS's documented behaviour.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
@@ -323,6 +324,19 @@ describe('node.js runtime', () => {
     assert.equal(r.FunctionError, 'Unhandled');
     assert.equal(r.json.errorType, 'Runtime.ExitError');
     assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Runtime exited with error: exit status 3$/);
+  });
+
+  test('an environment waiting for its next event is frozen, and thawed for it', async () => {
+    await create('node-freeze', {
+      'index.js': 'let n = 0; setInterval(() => n++, 10).unref(); exports.handler = async () => ({ pid: process.pid, n });',
+    });
+    const { pid } = (await invoke('node-freeze', {})).json;
+    // Linux shows a stopped process as state T in /proc/<pid>/stat.
+    const state = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+    for (let i = 0; i < 100 && state() !== 'T'; i++) await sleep(50);
+    assert.equal(state(), 'T', 'the idle runtime process is stopped');
+    const again = (await invoke('node-freeze', {})).json;
+    assert.equal(again.pid, pid, 'the frozen environment is reused');
   });
 
   test("node runs with AWS's flags: global.gc, a V8 heap sized from MemorySize", async () => {
