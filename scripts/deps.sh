@@ -37,6 +37,9 @@ fi
 if [ -f tests/e2e/package.json ]; then
   if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
     echo "deps: npm ci in tests/e2e"
+    # node-gyp (aws-lambda-ric's native half) must use the installed Node headers: nodejs.org,
+    # where it would otherwise download them, is not reachable from every machine.
+    [ -f /usr/include/node/node.h ] && export npm_config_nodedir=/usr
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
