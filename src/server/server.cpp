@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <fstream>
 
 namespace stratus::server {
@@ -109,7 +110,12 @@ int Server::run() {
   }
   core_.env.port = acceptor_->local_endpoint().port();
   core_.bus.attach(core_.services, core_.env.local_endpoint());
-  for (auto& s : core_.services.all()) s->start(core_.env);
+  for (auto& s : core_.services.all()) {
+    auto t0 = std::chrono::steady_clock::now();
+    s->start(core_.env);
+    spdlog::debug("started {} in {} µs", s->name(),
+                  std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+  }
   if (!core_.config.port_file.empty()) {
     std::string tmp = core_.config.port_file + ".tmp";
     { std::ofstream(tmp) << core_.env.port << "\n"; }
