@@ -254,15 +254,15 @@ Token Parser::next_after_name() {
   return t;
 }
 
-std::string Parser::parse_name() {
-  // _parseName after the opening quote.
-  std::string out;
+// The body of a quoted name or string value after its opening quote, into `out`. Jackson's
+// _parseName and _finishString share these rules and differ only in the wording of two errors.
+void Parser::read_quoted(std::string& out, const char* eof_message, const char* unquoted_where) {
   for (;;) {
-    if (ptr_ >= src_.size()) unexpected_eof(": was expecting closing '\"' for name");
+    if (ptr_ >= src_.size()) unexpected_eof(eof_message);
     auto c = static_cast<unsigned char>(src_[ptr_]);
     if (c == '"') {
       ++ptr_;
-      return out;
+      return;
     }
     if (c == '\\') {
       ++ptr_;
@@ -309,8 +309,8 @@ std::string Parser::parse_name() {
     }
     if (c < 0x20) {
       ++ptr_;
-      fail("Illegal unquoted character (" + char_desc(c) +
-           "): has to be escaped using backslash to be included in name");
+      fail("Illegal unquoted character (" + char_desc(c) + "): has to be escaped using backslash to be included in " +
+           unquoted_where);
     }
     size_t n;
     decode(src_, ptr_, n);
@@ -319,70 +319,18 @@ std::string Parser::parse_name() {
   }
 }
 
+std::string Parser::parse_name() {
+  // _parseName after the opening quote.
+  std::string out;
+  read_quoted(out, ": was expecting closing '\"' for name", "name");
+  return out;
+}
+
 void Parser::finish_string() {
   // _finishString: the same rules as names, with the string-value wording.
   incomplete_ = false;
   text_.clear();
-  for (;;) {
-    if (ptr_ >= src_.size()) unexpected_eof(": was expecting closing quote for a string value");
-    auto c = static_cast<unsigned char>(src_[ptr_]);
-    if (c == '"') {
-      ++ptr_;
-      return;
-    }
-    if (c == '\\') {
-      // Reuse the name decoder for one escape by parsing a one-escape name.
-      ++ptr_;
-      if (ptr_ >= src_.size()) unexpected_eof(" in character escape sequence");
-      int e = read_char();
-      switch (e) {
-        case 'b': text_ += '\b'; break;
-        case 't': text_ += '\t'; break;
-        case 'n': text_ += '\n'; break;
-        case 'f': text_ += '\f'; break;
-        case 'r': text_ += '\r'; break;
-        case '"':
-        case '/':
-        case '\\': text_ += static_cast<char>(e); break;
-        case 'u': {
-          uint32_t v = 0;
-          for (int k = 0; k < 4; ++k) {
-            if (ptr_ >= src_.size()) unexpected_eof(" in character escape sequence");
-            int h = read_char();
-            int d = hex_value(h);
-            if (d < 0) unexpected_char(h, "expected a hex-digit for character escape sequence");
-            v = (v << 4) | static_cast<uint32_t>(d);
-          }
-          if (v >= 0xD800 && v <= 0xDBFF && ptr_ + 6 <= src_.size() && src_[ptr_] == '\\' && src_[ptr_ + 1] == 'u') {
-            uint32_t lo = 0;
-            bool ok = true;
-            for (size_t k = 2; k < 6; ++k) {
-              int d = hex_value(src_[ptr_ + k]);
-              if (d < 0) ok = false;
-              lo = (lo << 4) | static_cast<uint32_t>(d < 0 ? 0 : d);
-            }
-            if (ok && lo >= 0xDC00 && lo <= 0xDFFF) {
-              ptr_ += 6;
-              v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
-            }
-          }
-          append_utf8(text_, v);
-          break;
-        }
-        default: fail("Unrecognized character escape " + char_desc(e));
-      }
-      continue;
-    }
-    if (c < 0x20) {
-      ++ptr_;
-      fail("Illegal unquoted character (" + char_desc(c) +
-           "): has to be escaped using backslash to be included in string value");
-    }
-    size_t n;
-    decode(src_, ptr_, n);
-    text_.append(src_.substr(ptr_, n));
-    ptr_ += n;
-  }
+  read_quoted(text_, ": was expecting closing quote for a string value", "string value");
 }
 
 void Parser::skip_string() { finish_string(); }

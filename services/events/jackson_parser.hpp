@@ -72,6 +72,7 @@ class Parser {
   int skip_comma(int c);
   void close_scope(int c);
   Token next_after_name();
+  void read_quoted(std::string& out, const char* eof_message, const char* unquoted_where);
   std::string parse_name();
   void finish_string();
   void skip_string();
