@@ -8,7 +8,6 @@
 // (awslambda.streamifyResponse, awslambda.HttpResponseStream).
 // Only Node's built-in modules are used, and only those cheap to load, to keep cold starts short.
 
-const net = require('node:net');
 const path = require('node:path');
 const fs = require('node:fs');
 const util = require('node:util');
@@ -18,78 +17,240 @@ const API_HOST = API.slice(0, API.lastIndexOf(':'));
 const API_PORT = Number(API.slice(API.lastIndexOf(':') + 1));
 const BASE = '/2018-06-01/runtime';
 const REQUEST_ID = Symbol.for('aws.lambda.runtime.requestId');
+// Responses up to this size are posted together with the next GET /next (HTTP pipelining).
+const PIPELINE_MAX = 1 << 20;
 
-// ---- Runtime API client: one keep-alive connection, one request at a time -------------------------
-// Raw HTTP/1.1 instead of node:http: no parser/agent set-up on the cold path, and the socket can be
-// unref'd while a handler runs so that 'beforeExit' fires when the function's event loop drains
-// (callbackWaitsForEmptyEventLoop), exactly as with AWS's native client.
+// ---- Runtime API transport ------------------------------------------------------------------------
+// One TCP connection. Preferably a bare libuv TCP handle: `net` drags in ~25 stream modules, and under
+// the V8 flags Lambda passes node (which make V8 reject node's built-in code cache) compiling them
+// costs ~9 ms of every cold start; a bare handle also runs a fraction of the JavaScript per request.
+// `net` is the fallback when the handle API is not there (or would print a deprecation warning).
+// open(onData, onEnd) → { write(head, body), ref(), unref() }; onEnd(err) once, when the connection is gone.
+
+function rawTransport() {
+  const pending = process.execArgv.concat((process.env.NODE_OPTIONS || '').split(/\s+/));
+  if (pending.includes('--pending-deprecation') || process.env.NODE_PENDING_DEPRECATION === '1') return null;
+  let tw, sw;
+  try {
+    tw = process.binding('tcp_wrap');
+    sw = process.binding('stream_wrap');
+  } catch (_) {
+    return null;
+  }
+  const { TCP, TCPConnectWrap, constants } = tw || {};
+  const { WriteWrap, streamBaseState: state, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync } = sw || {};
+  if (typeof TCP !== 'function' || typeof TCPConnectWrap !== 'function' || typeof WriteWrap !== 'function' || !state ||
+      kReadBytesOrError === undefined || kArrayBufferOffset === undefined || kLastWriteWasAsync === undefined)
+    return null;
+  return function open(onData, onEnd) {
+    const handle = new TCP(constants.SOCKET);
+    let connected = false, ended = false, refs = true;
+    let outbox = [];
+    const end = (err) => {
+      if (ended) return;
+      ended = true;
+      outbox = null;
+      handle.onread = () => {};
+      handle.close();
+      onEnd(err);
+    };
+    const errno = (code, op) => {
+      const e = new Error(`Runtime API ${op} failed: ${util.getSystemErrorName(code)}`);
+      e.errno = code;
+      e.code = util.getSystemErrorName(code);
+      return e;
+    };
+    const send = (data) => {
+      const req = new WriteWrap();
+      req.handle = handle;
+      req.oncomplete = (status) => {
+        req.data = null;
+        if (status < 0) end(errno(status, 'write'));
+      };
+      req.async = false;
+      const err = typeof data === 'string' ? handle.writeUtf8String(req, data) : handle.writev(req, data, false);
+      if (err !== 0) return end(errno(err, 'write'));
+      if (state[kLastWriteWasAsync]) req.data = data;  // kept alive until the write completes
+    };
+    handle.onread = (arrayBuffer) => {
+      const n = state[kReadBytesOrError];
+      if (n > 0) return void onData(Buffer.from(arrayBuffer, state[kArrayBufferOffset], n));
+      if (n < 0) end(n === -4095 ? null : errno(n, 'read'));  // UV_EOF
+    };
+    const req = new TCPConnectWrap();
+    req.oncomplete = (status) => {
+      if (ended) return;
+      if (status < 0) return end(errno(status, 'connect'));
+      connected = true;
+      handle.setNoDelay(true);
+      if (!refs) handle.unref();
+      const err = handle.readStart();
+      if (err) return end(errno(err, 'read'));
+      const queued = outbox;
+      outbox = [];
+      for (const d of queued) send(d);
+    };
+    req.address = API_HOST;
+    req.port = API_PORT;
+    const err = handle.connect(req, API_HOST, API_PORT);
+    if (err) process.nextTick(() => end(errno(err, 'connect')));
+    return {
+      write(head, body) {
+        if (ended) return;
+        const data = body === undefined ? head : typeof body === 'string' ? head + body : [head, 'utf8', body, 'buffer'];
+        if (connected) send(data);
+        else outbox.push(data);
+      },
+      ref() {
+        refs = true;
+        if (!ended) handle.ref();
+      },
+      unref() {
+        refs = false;
+        if (!ended) handle.unref();
+      },
+    };
+  };
+}
+
+function netTransport(onData, onEnd) {
+  const s = require('node:net').connect({ host: API_HOST, port: API_PORT });
+  s.setNoDelay(true);
+  let ended = false;
+  const end = (err) => {
+    if (ended) return;
+    ended = true;
+    s.destroy();
+    onEnd(err);
+  };
+  s.on('data', onData);
+  s.on('error', end);
+  s.on('close', () => end(null));
+  return {
+    write(head, body) {
+      if (body === undefined || typeof body === 'string') s.write(body === undefined ? head : head + body);
+      else s.write(Buffer.concat([Buffer.from(head), body]));
+    },
+    ref: () => s.ref(),
+    unref: () => s.unref(),
+  };
+}
+
+// ---- Runtime API client: one keep-alive connection, requests answered in order ----------------------
+// Hand-written HTTP/1.1 instead of node:http: no parser/agent set-up on the cold path, and the
+// connection is unref'd while no request is outstanding, so that 'beforeExit' fires when the
+// function's event loop drains (callbackWaitsForEmptyEventLoop), exactly as with AWS's native client.
+// A response is posted together with the following GET /next in one write.
+const openTransport = rawTransport() || netTransport;
+
 class RapidClient {
   constructor() {
-    this.socket = null;
-    this.pending = null;
+    this.conn = null;
+    this.queue = [];  // { resolve, reject } per request written, oldest first
+    this.head = null;  // the response being read: { status, headers, length }
     this.chunks = [];
     this.size = 0;
+    this.prefetched = null;  // a GET /next already sent
   }
 
-  _connect() {
-    const s = net.connect({ host: API_HOST, port: API_PORT });
-    s.setNoDelay(true);
-    s.on('data', (d) => this._onData(d));
-    s.on('error', (e) => this._fail(e));
-    s.on('close', () => {
-      this.socket = null;
-      this._fail(new Error('Runtime API connection closed'));
-    });
-    this.socket = s;
+  _open() {
+    const conn = openTransport(
+      (d) => this._onData(d),
+      (err) => {
+        if (this.conn === conn) this.conn = null;
+        this.head = null;
+        this.chunks = [];
+        this.size = 0;
+        const q = this.queue;
+        this.queue = [];
+        const e = err || new Error('Runtime API connection closed');
+        for (const p of q) p.reject(e);
+      },
+    );
+    this.conn = conn;
+    return conn;
   }
 
-  _fail(err) {
-    const p = this.pending;
-    this.pending = null;
-    if (p) p.reject(err);
+  static _head(method, urlPath, headers, length) {
+    let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${API}\r\nContent-Length: ${length}\r\n`;
+    if (headers) for (const k of Object.keys(headers)) head += `${k}: ${String(headers[k]).replace(/[\r\n]/g, ' ')}\r\n`;
+    return head + '\r\n';
+  }
+
+  // Writes one or more requests ([method, path, headers, body]) at once; a promise per request.
+  _send(requests) {
+    const conn = this.conn || this._open();
+    let head = '', body;
+    const promises = [];
+    for (let i = 0; i < requests.length; i++) {
+      const [method, urlPath, headers, b] = requests[i];
+      const isBuf = b != null && typeof b !== 'string';
+      const len = b == null ? 0 : isBuf ? b.length : Buffer.byteLength(b);
+      if (body !== undefined) {
+        conn.write(head, body);
+        head = '';
+        body = undefined;
+      }
+      head += RapidClient._head(method, urlPath, headers, len);
+      if (len) {
+        if (isBuf) body = b;
+        else head += b;
+      }
+      promises.push(new Promise((resolve, reject) => this.queue.push({ resolve, reject })));
+    }
+    conn.ref();
+    conn.write(head, body);
+    return promises;
   }
 
   request(method, urlPath, headers, body) {
-    return new Promise((resolve, reject) => {
-      if (!this.socket) this._connect();
-      this.pending = { resolve, reject };
-      this.chunks = [];
-      this.size = 0;
-      const b = body == null ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(String(body));
-      let head = `${method} ${urlPath} HTTP/1.1\r\nHost: ${API}\r\nContent-Length: ${b.length}\r\n`;
-      for (const k of Object.keys(headers || {})) head += `${k}: ${String(headers[k]).replace(/[\r\n]/g, ' ')}\r\n`;
-      this.socket.ref();
-      this.socket.write(b.length ? Buffer.concat([Buffer.from(head + '\r\n'), b]) : head + '\r\n');
-    });
+    return this._send([[method, urlPath, headers, body]])[0];
   }
 
   _onData(d) {
-    this.chunks.push(d);
-    this.size += d.length;
-    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    this.chunks = [buf];
-    const end = buf.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const lines = buf.toString('latin1', 0, end).split('\r\n');
-    const status = Number(lines[0].split(' ')[1]);
-    const headers = {};
-    for (let i = 1; i < lines.length; i++) {
-      const c = lines[i].indexOf(':');
-      if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+    while (d && d.length) {
+      if (!this.head) {
+        this.chunks.push(d);
+        this.size += d.length;
+        const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+        this.chunks = [buf];
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const lines = buf.toString('latin1', 0, end).split('\r\n');
+        const headers = {};
+        for (let i = 1; i < lines.length; i++) {
+          const c = lines[i].indexOf(':');
+          if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+        }
+        this.head = { status: Number(lines[0].split(' ')[1]), headers, length: Number(headers['content-length'] || 0) };
+        d = buf.subarray(end + 4);
+        this.chunks = [];
+        this.size = 0;
+      }
+      // The body: gathered until Content-Length bytes are there, then joined once.
+      const want = this.head.length - this.size;
+      const take = d.length <= want ? d : d.subarray(0, want);
+      if (take.length) {
+        this.chunks.push(take);
+        this.size += take.length;
+      }
+      d = d.length > want ? d.subarray(want) : null;
+      if (this.size < this.head.length) return;
+      const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+      const { status, headers } = this.head;
+      this.head = null;
+      this.chunks = [];
+      this.size = 0;
+      const p = this.queue.shift();
+      if (!this.queue.length && this.conn) this.conn.unref();
+      if (p) p.resolve({ status, headers, body });
     }
-    const length = Number(headers['content-length'] || 0);
-    if (buf.length < end + 4 + length) return;
-    const body = buf.subarray(end + 4, end + 4 + length);
-    this.chunks = [];
-    this.size = 0;
-    const p = this.pending;
-    this.pending = null;
-    if (this.socket) this.socket.unref();
-    if (p) p.resolve({ status, headers, body });
   }
 
   next() {
-    return this.request('GET', `${BASE}/invocation/next`, {}, null);
+    const p = this.prefetched;
+    this.prefetched = null;
+    return p || this.request('GET', `${BASE}/invocation/next`, null, null);
   }
 
   postResponse(id, result) {
@@ -99,7 +260,12 @@ class RapidClient {
     } catch (err) {
       throw new Error('Unable to stringify response body');
     }
-    return this.request('POST', `${BASE}/invocation/${id}/response`, { 'Content-Type': 'application/json' }, body);
+    const post = ['POST', `${BASE}/invocation/${id}/response`, { 'Content-Type': 'application/json' }, body];
+    if (this.prefetched || body.length > PIPELINE_MAX) return this.request(...post);
+    const [posted, next] = this._send([post, ['GET', `${BASE}/invocation/next`, null, null]]);
+    next.catch(() => {});  // its failure surfaces when the invoke loop asks for it
+    this.prefetched = next;
+    return posted;
   }
 
   postError(id, err) {
@@ -248,7 +414,23 @@ function write(level, params) {
   const line = JSON_FORMAT
     ? formatJson(level, params)
     : `${new Date().toISOString()}\t${global[REQUEST_ID]}\t${level.name}\t${util.format(...params)}`;
-  process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+  writeOut(line.replace(/\n/g, '\r') + '\n');
+}
+
+// Log lines are written synchronously, as Lambda's runtime writes them to its telemetry descriptor
+// (and process.stdout, a pipe here, is synchronous too); touching process.stdout would load `net`.
+function writeOut(text) {
+  let buf = Buffer.from(text);
+  for (let tries = 0; buf.length && tries < 1000; ) {
+    try {
+      const n = fs.writeSync(1, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') return;  // Stratus is gone: nothing to log to
+      tries++;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }
 
 function patchConsole() {
