@@ -12,6 +12,7 @@
 #include "../services/events/events_service.hpp"
 #include "../services/scheduler/scheduler_service.hpp"
 #include "../services/apigateway/apigateway_service.hpp"
+#include "../services/cognito/cognito_service.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -36,6 +37,7 @@ void register_services(ServiceRegistry& registry, const std::vector<std::string>
       {"apigateway", [] { return std::make_unique<apigateway::ApiGatewayService>(); }},
       {"apigatewayv2", [] { return std::make_unique<apigateway::ApiGatewayV2Service>(); }},
       {"apigatewaymanagementapi", [] { return std::make_unique<apigateway::ApiGatewayManagementService>(); }},
+      {"cognito-idp", [] { return std::make_unique<cognito::CognitoService>(); }},
   };
   for (auto& name : enabled)
     if (std::none_of(all.begin(), all.end(), [&](auto& e) { return e.first == name; }))

@@ -1,0 +1,333 @@
+// User pools, app clients and tags.
+#include "cognito_service.hpp"
+
+#include "errors.hpp"
+#include "model.hpp"
+#include "store.hpp"
+
+#include <stratus/crypto.hpp>
+#include <stratus/strings.hpp>
+
+#include <set>
+
+namespace stratus::cognito {
+
+namespace {
+
+const std::set<std::string, std::less<>> kStandardNames = {
+    "sub",     "name",    "given_name", "family_name",    "middle_name", "nickname",  "preferred_username",
+    "profile", "picture", "website",    "email",          "email_verified", "gender", "birthdate", "zoneinfo",
+    "locale",  "phone_number", "phone_number_verified", "address", "updated_at"};
+
+// Settings UpdateUserPool may change; everything else is fixed at creation.
+constexpr const char* kUpdatable[] = {
+    "Policies",           "DeletionProtection",       "LambdaConfig",           "AutoVerifiedAttributes",
+    "SmsVerificationMessage", "EmailVerificationMessage", "EmailVerificationSubject", "VerificationMessageTemplate",
+    "SmsAuthenticationMessage", "UserAttributeUpdateSettings", "MfaConfiguration", "DeviceConfiguration",
+    "EmailConfiguration", "SmsConfiguration",         "UserPoolTags",           "AdminCreateUserConfig",
+    "UserPoolAddOns",     "AccountRecoverySetting",   "UserPoolTier"};
+
+// The updatable settings with AWS's defaults for the ones not given.
+json::object settings_from(const json::object& in) {
+  json::object d;
+  for (const char* k : kUpdatable)
+    if (auto* v = find(in, k); v && !v->is_null()) d[k] = *v;
+  json::object policies = opt_obj(in, "Policies") ? *opt_obj(in, "Policies") : json::object{};
+  policies["PasswordPolicy"] = password_policy(opt_obj(in, "Policies"));
+  if (!policies.contains("SignInPolicy"))
+    policies["SignInPolicy"] = json::object{{"AllowedFirstAuthFactors", json::array{"PASSWORD"}}};
+  d["Policies"] = std::move(policies);
+  if (!d.contains("DeletionProtection")) d["DeletionProtection"] = "INACTIVE";
+  if (!d.contains("LambdaConfig")) d["LambdaConfig"] = json::object{};
+  if (!d.contains("MfaConfiguration")) d["MfaConfiguration"] = "OFF";
+  if (!d.contains("VerificationMessageTemplate"))
+    d["VerificationMessageTemplate"] = json::object{{"DefaultEmailOption", "CONFIRM_WITH_CODE"}};
+  if (!d.contains("EmailConfiguration")) d["EmailConfiguration"] = json::object{{"EmailSendingAccount", "COGNITO_DEFAULT"}};
+  json::object admin{{"AllowAdminCreateUserOnly", false}, {"UnusedAccountValidityDays", 7}};
+  if (auto* given = opt_obj(in, "AdminCreateUserConfig"))
+    for (auto& [k, v] : *given) admin[k] = v;
+  d["AdminCreateUserConfig"] = std::move(admin);
+  if (!d.contains("UserPoolTier")) d["UserPoolTier"] = "ESSENTIALS";
+  return d;
+}
+
+json::array schema_from(const json::object& in) {
+  json::array schema = standard_schema();
+  if (auto* given = opt_arr(in, "Schema"))
+    for (auto& s : *given) {
+      if (!s.is_object()) continue;
+      const json::object& a = s.as_object();
+      std::string name(str_or(a, "Name"));
+      if (kStandardNames.contains(name)) {
+        for (auto& x : schema)
+          if (str_or(x.as_object(), "Name") == name)
+            for (auto& [k, v] : a)
+              if (k != "Name") x.as_object()[k] = v;
+        continue;
+      }
+      std::string type(str_or(a, "AttributeDataType", "String"));
+      json::object attr{{"Name", "custom:" + name},
+                        {"AttributeDataType", type},
+                        {"DeveloperOnlyAttribute", opt_bool(a, "DeveloperOnlyAttribute").value_or(false)},
+                        {"Mutable", opt_bool(a, "Mutable").value_or(true)},
+                        {"Required", false}};
+      if (auto* c = opt_obj(a, "StringAttributeConstraints")) attr["StringAttributeConstraints"] = *c;
+      else if (type == "String") attr["StringAttributeConstraints"] = json::object{};
+      if (auto* c = opt_obj(a, "NumberAttributeConstraints")) attr["NumberAttributeConstraints"] = *c;
+      else if (type == "Number") attr["NumberAttributeConstraints"] = json::object{};
+      if (opt_bool(a, "Required").value_or(false))
+        throw errors::invalid_parameter("Required custom attributes are not supported currently.");
+      schema.push_back(std::move(attr));
+    }
+  return schema;
+}
+
+std::string pool_arn(const Pool& p) { return "arn:aws:cognito-idp:" + p.region + ":" + p.account + ":userpool/" + p.id; }
+
+json::object pool_type(const Pool& p, size_t users) {
+  json::object o{{"Id", p.id}, {"Name", p.name}};
+  for (auto& [k, v] : p.doc) o[k] = v;
+  o["EstimatedNumberOfUsers"] = static_cast<int64_t>(users);
+  o["Arn"] = pool_arn(p);
+  return o;
+}
+
+// Pagination over an ordered list: the token is the index of the next item.
+template <class T>
+std::pair<size_t, size_t> page(const std::vector<T>& items, const json::object& in, const char* token_member,
+                               const char* limit_member, int64_t def_limit) {
+  size_t start = 0;
+  if (auto t = opt_str(in, token_member)) {
+    auto raw = crypto::base64_decode(*t);
+    auto n = raw ? parse_int(*raw) : std::nullopt;
+    if (!n || *n < 0) throw errors::invalid_parameter("Invalid pagination token.");
+    start = static_cast<size_t>(*n);
+  }
+  size_t limit = static_cast<size_t>(opt_int(in, limit_member).value_or(def_limit));
+  if (limit == 0) limit = static_cast<size_t>(def_limit);
+  return {std::min(start, items.size()), std::min(items.size(), start + limit)};
+}
+
+std::string next_token(size_t end, size_t total) { return end < total ? crypto::base64(std::to_string(end)) : ""; }
+
+// UserPoolClientType from input (defaults as CreateUserPoolClient documents them).
+json::object client_settings(const json::object& in) {
+  json::object d;
+  for (const char* k : {"ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits",
+                        "ReadAttributes", "WriteAttributes", "ExplicitAuthFlows", "SupportedIdentityProviders",
+                        "CallbackURLs", "LogoutURLs", "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes",
+                        "AllowedOAuthFlowsUserPoolClient", "AnalyticsConfiguration", "PreventUserExistenceErrors",
+                        "EnableTokenRevocation", "EnablePropagateAdditionalUserContextData", "AuthSessionValidity"})
+    if (auto* v = find(in, k); v && !v->is_null()) d[k] = *v;
+  if (!d.contains("RefreshTokenValidity")) d["RefreshTokenValidity"] = 30;
+  if (!d.contains("AllowedOAuthFlowsUserPoolClient")) d["AllowedOAuthFlowsUserPoolClient"] = false;
+  if (!d.contains("EnableTokenRevocation")) d["EnableTokenRevocation"] = true;
+  if (!d.contains("EnablePropagateAdditionalUserContextData")) d["EnablePropagateAdditionalUserContextData"] = false;
+  if (!d.contains("AuthSessionValidity")) d["AuthSessionValidity"] = 3;
+  static const std::set<std::string, std::less<>> kFlows = {
+      "ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+      "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+      "ALLOW_USER_AUTH"};
+  if (auto* flows = opt_arr(d, "ExplicitAuthFlows")) {
+    bool legacy = false, modern = false;
+    for (auto& f : *flows) {
+      std::string_view s = f.is_string() ? std::string_view(f.as_string()) : "";
+      if (!kFlows.contains(s))
+        throw errors::invalid_parameter("1 validation error detected: Value '[" + std::string(s) +
+                                        "]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy "
+                                        "constraint: [Member must satisfy enum value set: [ADMIN_NO_SRP_AUTH, "
+                                        "ALLOW_ADMIN_USER_PASSWORD_AUTH, USER_PASSWORD_AUTH, ALLOW_USER_PASSWORD_AUTH, "
+                                        "ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH, CUSTOM_AUTH_FLOW_ONLY, "
+                                        "ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_AUTH]]");
+      (s.starts_with("ALLOW_") ? modern : legacy) = true;
+    }
+    if (legacy && modern)
+      throw errors::invalid_parameter("The combination of explicit auth flows is not allowed. ExplicitAuthFlows can be either "
+                                      "legacy flows (without ALLOW_ prefix) or new flows (with ALLOW_ prefix) but not both.");
+  }
+  return d;
+}
+
+json::object client_type(const Client& c) {
+  json::object o{{"UserPoolId", c.pool_id}, {"ClientName", str_or(c.doc, "ClientName")}, {"ClientId", c.id}};
+  for (auto& [k, v] : c.doc)
+    if (k != "ClientName") o[k] = v;
+  return o;
+}
+
+}  // namespace
+
+Output CognitoService::create_user_pool(Call& c) {
+  const json::object& in = c.input;
+  if (opt_arr(in, "UsernameAttributes") && opt_arr(in, "AliasAttributes"))
+    throw errors::invalid_parameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.");
+  Pool p;
+  p.account = c.ctx.account_id;
+  p.region = c.ctx.region;
+  p.id = new_pool_id(p.region);
+  p.name = std::string(str_or(in, "PoolName"));
+  p.created = now();
+  p.doc = settings_from(in);
+  for (const char* k : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration"})
+    if (auto* v = find(in, k); v && !v->is_null()) p.doc[k] = *v;
+  p.doc["SchemaAttributes"] = schema_from(in);
+  p.doc["LastModifiedDate"] = p.created;
+  p.doc["CreationDate"] = p.created;
+  SigningKey key = generate_signing_key();
+  p.key_pem = std::move(key.private_pem);
+  p.kid = std::move(key.kid);
+  store_->put_pool(p);
+  return json::object{{"UserPool", pool_type(p, 0)}};
+}
+
+Output CognitoService::describe_user_pool(Call& c) {
+  Pool p = pool_for(c);
+  return json::object{{"UserPool", pool_type(p, store_->users(p).size())}};
+}
+
+Output CognitoService::list_user_pools(Call& c) {
+  auto pools = store_->pools(c.ctx.account_id, c.ctx.region);
+  auto [start, end] = page(pools, c.input, "NextToken", "MaxResults", 60);
+  json::array list;
+  for (size_t i = start; i < end; ++i) {
+    auto& p = pools[i];
+    list.push_back(json::object{{"Id", p.id},
+                                {"Name", p.name},
+                                {"LambdaConfig", p.doc.contains("LambdaConfig") ? p.doc.at("LambdaConfig") : json::object{}},
+                                {"LastModifiedDate", p.doc.at("LastModifiedDate")},
+                                {"CreationDate", p.doc.at("CreationDate")}});
+  }
+  json::object out{{"UserPools", std::move(list)}};
+  if (auto t = next_token(end, pools.size()); !t.empty()) out["NextToken"] = t;
+  return out;
+}
+
+Output CognitoService::update_user_pool(Call& c) {
+  Pool p = pool_for(c);
+  json::object fresh = settings_from(c.input);
+  // Tags survive an update that does not name them (TagResource is their usual route).
+  if (!fresh.contains("UserPoolTags") && p.doc.contains("UserPoolTags")) fresh["UserPoolTags"] = p.doc.at("UserPoolTags");
+  for (const char* k : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "SchemaAttributes", "CreationDate"})
+    if (auto* v = find(p.doc, k)) fresh[k] = *v;
+  fresh["LastModifiedDate"] = now();
+  p.doc = std::move(fresh);
+  store_->put_pool(p);
+  return json::object{};
+}
+
+Output CognitoService::delete_user_pool(Call& c) {
+  Pool p = pool_for(c);
+  if (str_or(p.doc, "DeletionProtection") == "ACTIVE")
+    throw errors::invalid_parameter("The user pool cannot be deleted because deletion protection is activated. Deletion "
+                                    "protection must be inactivated first.");
+  store_->delete_pool(p);
+  return json::object{};
+}
+
+Output CognitoService::create_user_pool_client(Call& c) {
+  Pool p = pool_for(c);
+  Client cl;
+  cl.account = p.account;
+  cl.region = p.region;
+  cl.pool_id = p.id;
+  cl.id = new_client_id();
+  cl.doc = client_settings(c.input);
+  if (opt_bool(c.input, "GenerateSecret").value_or(false)) cl.doc["ClientSecret"] = new_client_secret();
+  double t = now();
+  cl.doc["LastModifiedDate"] = t;
+  cl.doc["CreationDate"] = t;
+  store_->put_client(cl);
+  return json::object{{"UserPoolClient", client_type(cl)}};
+}
+
+Output CognitoService::describe_user_pool_client(Call& c) {
+  Pool p = pool_for(c);
+  Client cl = client_for(std::string(str_or(c.input, "ClientId")));
+  if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
+  return json::object{{"UserPoolClient", client_type(cl)}};
+}
+
+Output CognitoService::list_user_pool_clients(Call& c) {
+  Pool p = pool_for(c);
+  auto clients = store_->clients(p);
+  auto [start, end] = page(clients, c.input, "NextToken", "MaxResults", 60);
+  json::array list;
+  for (size_t i = start; i < end; ++i)
+    list.push_back(json::object{{"ClientId", clients[i].id},
+                                {"UserPoolId", p.id},
+                                {"ClientName", str_or(clients[i].doc, "ClientName")}});
+  json::object out{{"UserPoolClients", std::move(list)}};
+  if (auto t = next_token(end, clients.size()); !t.empty()) out["NextToken"] = t;
+  return out;
+}
+
+Output CognitoService::update_user_pool_client(Call& c) {
+  Pool p = pool_for(c);
+  Client cl = client_for(std::string(str_or(c.input, "ClientId")));
+  if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
+  json::object fresh = client_settings(c.input);
+  if (!fresh.contains("ClientName")) fresh["ClientName"] = cl.doc["ClientName"];
+  for (const char* k : {"ClientSecret", "CreationDate"})
+    if (auto* v = find(cl.doc, k)) fresh[k] = *v;
+  fresh["LastModifiedDate"] = now();
+  cl.doc = std::move(fresh);
+  store_->put_client(cl);
+  return json::object{{"UserPoolClient", client_type(cl)}};
+}
+
+Output CognitoService::delete_user_pool_client(Call& c) {
+  Pool p = pool_for(c);
+  Client cl = client_for(std::string(str_or(c.input, "ClientId")));
+  if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
+  store_->delete_client(cl);
+  return json::object{};
+}
+
+namespace {
+// arn:aws:cognito-idp:<region>:<account>:userpool/<id> → id, or empty.
+std::string pool_id_of_arn(std::string_view arn) {
+  auto parts = split(arn, ':');
+  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "cognito-idp" || !parts[5].starts_with("userpool/")) return "";
+  return std::string(parts[5].substr(9));
+}
+}  // namespace
+
+Output CognitoService::tag_resource(Call& c) {
+  std::string arn(str_or(c.input, "ResourceArn"));
+  std::string id = pool_id_of_arn(arn);
+  if (id.empty()) throw errors::invalid_parameter("Invalid ARN: " + arn);
+  auto p = store_->pool(id);
+  if (!p || p->account != c.ctx.account_id || pool_arn(*p) != arn) throw errors::not_found("Resource " + arn + " does not exist.");
+  json::object tags = opt_obj(p->doc, "UserPoolTags") ? *opt_obj(p->doc, "UserPoolTags") : json::object{};
+  if (auto* t = opt_obj(c.input, "Tags"))
+    for (auto& [k, v] : *t) tags[k] = v;
+  if (tags.size() > 50) throw errors::invalid_parameter("Too many tags. A user pool can have up to 50 tags.");
+  p->doc["UserPoolTags"] = std::move(tags);
+  store_->put_pool(*p);
+  return json::object{};
+}
+
+Output CognitoService::untag_resource(Call& c) {
+  std::string arn(str_or(c.input, "ResourceArn"));
+  std::string id = pool_id_of_arn(arn);
+  if (id.empty()) throw errors::invalid_parameter("Invalid ARN: " + arn);
+  auto p = store_->pool(id);
+  if (!p || p->account != c.ctx.account_id || pool_arn(*p) != arn) throw errors::not_found("Resource " + arn + " does not exist.");
+  if (auto* tags = p->doc.if_contains("UserPoolTags"); tags && tags->is_object())
+    if (auto* keys = opt_arr(c.input, "TagKeys"))
+      for (auto& k : *keys)
+        if (k.is_string()) tags->as_object().erase(k.as_string());
+  store_->put_pool(*p);
+  return json::object{};
+}
+
+Output CognitoService::list_tags_for_resource(Call& c) {
+  std::string arn(str_or(c.input, "ResourceArn"));
+  std::string id = pool_id_of_arn(arn);
+  if (id.empty()) throw errors::invalid_parameter("Invalid ARN: " + arn);
+  auto p = store_->pool(id);
+  if (!p || p->account != c.ctx.account_id || pool_arn(*p) != arn) throw errors::not_found("Resource " + arn + " does not exist.");
+  return json::object{{"Tags", opt_obj(p->doc, "UserPoolTags") ? *opt_obj(p->doc, "UserPoolTags") : json::object{}}};
+}
+
+}  // namespace stratus::cognito
