@@ -37,6 +37,8 @@ CognitoService::CognitoService()
   on("ListUserPoolClients", &CognitoService::list_user_pool_clients);
   on("UpdateUserPoolClient", &CognitoService::update_user_pool_client);
   on("DeleteUserPoolClient", &CognitoService::delete_user_pool_client);
+  on("GetUserPoolMfaConfig", &CognitoService::get_user_pool_mfa_config);
+  on("SetUserPoolMfaConfig", &CognitoService::set_user_pool_mfa_config);
   on("TagResource", &CognitoService::tag_resource);
   on("UntagResource", &CognitoService::untag_resource);
   on("ListTagsForResource", &CognitoService::list_tags_for_resource);
@@ -59,6 +61,8 @@ CognitoService::CognitoService()
   on("AdminResetUserPassword", &CognitoService::admin_reset_user_password);
   on("ListUsers", &CognitoService::list_users);
   on("ChangePassword", &CognitoService::change_password);
+  on("GetUserAttributeVerificationCode", &CognitoService::get_user_attribute_verification_code);
+  on("VerifyUserAttribute", &CognitoService::verify_user_attribute);
   on("ForgotPassword", &CognitoService::forgot_password);
   on("ConfirmForgotPassword", &CognitoService::confirm_forgot_password);
   on("CreateGroup", &CognitoService::create_group);
@@ -271,6 +275,20 @@ json::object CognitoService::send_code(const Pool& p, const User& u, const std::
                code.destination.empty() ? "" : " (to " + code.destination + ")");
   if (!deliver) return {};
   return details;
+}
+
+json::object CognitoService::verification_code(const Pool& p, const User& u, const std::string& attribute) {
+  auto* attrs = opt_obj(u.doc, "attrs");
+  std::string value = attrs ? std::string(str_or(*attrs, attribute)) : "";
+  if ((attribute != "email" && attribute != "phone_number") || value.empty())
+    throw errors::invalid_parameter("Invalid attribute name: " + attribute);
+  Code code{p.account, p.region, p.id, u.username, "VERIFY_" + attribute, new_code(), value, now()};
+  store_->put_code(code);
+  spdlog::info("cognito-idp: {} verification code for user {} of pool {}: {} (to {})", attribute, u.username, p.id,
+               code.code, value);
+  if (attribute == "email")
+    return json::object{{"Destination", mask_email(value)}, {"DeliveryMedium", "EMAIL"}, {"AttributeName", "email"}};
+  return json::object{{"Destination", mask_phone(value)}, {"DeliveryMedium", "SMS"}, {"AttributeName", "phone_number"}};
 }
 
 std::string CognitoService::new_session(const Pool& p, const Client& cl, const std::string& username,

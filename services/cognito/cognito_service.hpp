@@ -42,6 +42,8 @@ class CognitoService final : public Service {
   Output list_user_pool_clients(Call& c);
   Output update_user_pool_client(Call& c);
   Output delete_user_pool_client(Call& c);
+  Output get_user_pool_mfa_config(Call& c);
+  Output set_user_pool_mfa_config(Call& c);
   Output tag_resource(Call& c);
   Output untag_resource(Call& c);
   Output list_tags_for_resource(Call& c);
@@ -65,6 +67,8 @@ class CognitoService final : public Service {
   Output admin_reset_user_password(Call& c);
   Output list_users(Call& c);
   Output change_password(Call& c);
+  Output get_user_attribute_verification_code(Call& c);
+  Output verify_user_attribute(Call& c);
   boost::asio::awaitable<Output> forgot_password(Call& c);
   boost::asio::awaitable<Output> confirm_forgot_password(Call& c);
   // ops_groups.cpp
@@ -124,6 +128,8 @@ class CognitoService final : public Service {
   void check_attributes(const Pool& p, const json::object& attrs, bool creating);
   // Records and logs a code; returns CodeDeliveryDetails (empty object when nothing is delivered).
   json::object send_code(const Pool& p, const User& u, const std::string& purpose, bool deliver = true);
+  // A code verifying one email / phone_number attribute (purpose VERIFY_<attribute>).
+  json::object verification_code(const Pool& p, const User& u, const std::string& attribute);
   // `overrides`: a PreTokenGeneration claimsOverrideDetails (claims to add/suppress, groups).
   json::object issue_tokens(const Pool& p, const Client& cl, const User& u, double auth_time, bool with_refresh,
                             std::string origin_jti = {}, const json::object* overrides = nullptr);

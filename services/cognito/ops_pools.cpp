@@ -283,6 +283,26 @@ Output CognitoService::delete_user_pool_client(Call& c) {
   return json::object{};
 }
 
+Output CognitoService::get_user_pool_mfa_config(Call& c) {
+  Pool p = pool_for(c);
+  json::object out;
+  for (const char* k : {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration", "WebAuthnConfiguration"})
+    if (auto* v = find(p.doc, k)) out[k] = *v;
+  if (!out.contains("SoftwareTokenMfaConfiguration")) out["SoftwareTokenMfaConfiguration"] = json::object{{"Enabled", false}};
+  out["MfaConfiguration"] = str_or(p.doc, "MfaConfiguration", "OFF");
+  return out;
+}
+
+Output CognitoService::set_user_pool_mfa_config(Call& c) {
+  Pool p = pool_for(c);
+  for (const char* k : {"SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration", "WebAuthnConfiguration"})
+    if (auto* v = find(c.input, k); v && !v->is_null()) p.doc[k] = *v;
+  if (auto m = opt_str(c.input, "MfaConfiguration")) p.doc["MfaConfiguration"] = *m;
+  p.doc["LastModifiedDate"] = now();
+  store_->put_pool(p);
+  return get_user_pool_mfa_config(c);
+}
+
 namespace {
 // arn:aws:cognito-idp:<region>:<account>:userpool/<id> → id, or empty.
 std::string pool_id_of_arn(std::string_view arn) {

@@ -305,11 +305,35 @@ Output CognitoService::update_user_attributes(Call& c) {
   u.doc["modified"] = now();
   store_->put_user(p, u);
   json::array details;
-  if (changes.contains("email") && has(p.doc, "AutoVerifiedAttributes", "email")) {
-    json::object d = send_code(p, u, "ATTRIBUTE_VERIFICATION");
-    if (!d.empty()) details.push_back(std::move(d));
-  }
+  for (const char* a : {"email", "phone_number"})
+    if (changes.contains(a) && has(p.doc, "AutoVerifiedAttributes", a)) details.push_back(verification_code(p, u, a));
   return json::object{{"CodeDeliveryDetailsList", std::move(details)}};
+}
+
+Output CognitoService::get_user_attribute_verification_code(Call& c) {
+  Pool p;
+  User u;
+  json::object claims;
+  access_session(std::string(str_or(c.input, "AccessToken")), p, u, claims);
+  return json::object{{"CodeDeliveryDetails", verification_code(p, u, std::string(str_or(c.input, "AttributeName")))}};
+}
+
+Output CognitoService::verify_user_attribute(Call& c) {
+  Pool p;
+  User u;
+  json::object claims;
+  access_session(std::string(str_or(c.input, "AccessToken")), p, u, claims);
+  std::string attribute(str_or(c.input, "AttributeName"));
+  auto code = store_->code(p, u.username, "VERIFY_" + attribute);
+  auto& attrs = attrs_of(u);
+  if (!code || code->code != str_or(c.input, "Code") || code->destination != str_or(attrs, attribute))
+    throw errors::code_mismatch();
+  if (code->created + kCodeLifetime < now()) throw errors::expired_code();
+  store_->delete_code(p, u.username, "VERIFY_" + attribute);
+  attrs[attribute + "_verified"] = "true";
+  u.doc["modified"] = now();
+  store_->put_user(p, u);
+  return json::object{};
 }
 
 namespace {

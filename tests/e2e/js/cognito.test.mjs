@@ -300,6 +300,9 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     assert.deepEqual(r.json(), { message: 'Unauthorized' });
     r = await request(url, { headers: { Authorization: tokens.IdToken.slice(0, -4) + 'AAAA' } });
     assert.equal(r.status, 401);
+    // Without OAuth scopes on the method the authorizer takes ID tokens, not access tokens.
+    r = await request(url, { headers: { Authorization: tokens.AccessToken } });
+    assert.equal(r.status, 401);
     r = await request(url, { headers: { Authorization: tokens.IdToken } });
     assert.equal(r.status, 200, r.body);
     const claims = r.json().requestContext.authorizer.claims;
@@ -311,6 +314,23 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     assert.equal(claims.aud, client.ClientId);
     assert.equal(claims.token_use, 'id');
     assert.equal(claims.iss, `https://cognito-idp.us-east-1.amazonaws.com/${pool.Id}`);
+
+    // A method with OAuth scopes takes access tokens carrying one of them.
+    const scoped = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'scoped' }));
+    await apigw.send(new PutMethodCommand({ restApiId: api.id, resourceId: scoped.id, httpMethod: 'GET',
+      authorizationType: 'COGNITO_USER_POOLS', authorizerId: auth.id, authorizationScopes: ['aws.cognito.signin.user.admin'] }));
+    await apigw.send(new PutIntegrationCommand({ restApiId: api.id, resourceId: scoped.id, httpMethod: 'GET', type: 'AWS_PROXY',
+      integrationHttpMethod: 'POST', uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${fnArn}/invocations` }));
+    await apigw.send(new CreateDeploymentCommand({ restApiId: api.id, stageName: 'dev' }));
+    const scopedUrl = `http://${api.id}.execute-api.localhost:${s.port}/dev/scoped`;
+    r = await request(scopedUrl, { headers: { Authorization: tokens.AccessToken } });
+    assert.equal(r.status, 200, r.body);
+    const ac = r.json().requestContext.authorizer.claims;
+    assert.equal(ac.client_id, client.ClientId);
+    assert.equal(ac.username, 'walt');
+    assert.equal(ac.scope, 'aws.cognito.signin.user.admin');
+    r = await request(scopedUrl, { headers: { Authorization: tokens.IdToken } });
+    assert.equal(r.status, 401);
   });
 
   ltest('HTTP API with a JWT authorizer on the pool issuer', async () => {

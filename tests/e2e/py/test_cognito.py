@@ -690,6 +690,57 @@ class CognitoTest(StratusTestCase):
                                                 ChallengeResponses=srp.claim(ch["ChallengeParameters"], PASSWORD))
         self.assertIn("IdToken", ok["AuthenticationResult"])
 
+    def test_attribute_verification_reset_and_mfa_config(self):
+        p = self.pool(AutoVerifiedAttributes=["email"])
+        pid = p["Id"]
+        cid = self.client_for(pid)["ClientId"]
+        self.user_with_password(pid, "nina", [("email", "nina@example.com"), ("nickname", "nin")])
+        tok = self.idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                     AuthParameters={"USERNAME": "nina", "PASSWORD": PASSWORD})["AuthenticationResult"]
+        r = self.idp.update_user_attributes(AccessToken=tok["AccessToken"],
+                                            UserAttributes=[{"Name": "email", "Value": "nina@new.org"}])
+        self.assertEqual(r["CodeDeliveryDetailsList"],
+                         [{"Destination": "n***@n***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}])
+        attrs = {a["Name"]: a["Value"] for a in self.idp.get_user(AccessToken=tok["AccessToken"])["UserAttributes"]}
+        self.assertEqual(attrs["email"], "nina@new.org")
+        r = self.idp.get_user_attribute_verification_code(AccessToken=tok["AccessToken"], AttributeName="email")
+        self.assertEqual(r["CodeDeliveryDetails"]["AttributeName"], "email")
+        code = [c for c in self.codes(pid, "nina") if c["purpose"] == "VERIFY_email"][0]
+        self.assertEqual(code["destination"], "nina@new.org")
+        wrong = "000000" if code["code"] != "000000" else "111111"
+        self.assertErr(lambda: self.idp.verify_user_attribute(AccessToken=tok["AccessToken"], AttributeName="email",
+                                                              Code=wrong), "CodeMismatchException")
+        self.idp.verify_user_attribute(AccessToken=tok["AccessToken"], AttributeName="email", Code=code["code"])
+        attrs = {a["Name"]: a["Value"] for a in self.idp.get_user(AccessToken=tok["AccessToken"])["UserAttributes"]}
+        self.assertEqual(attrs["email_verified"], "true")
+        self.idp.delete_user_attributes(AccessToken=tok["AccessToken"], UserAttributeNames=["nickname"])
+        attrs = {a["Name"] for a in self.idp.get_user(AccessToken=tok["AccessToken"])["UserAttributes"]}
+        self.assertNotIn("nickname", attrs)
+
+        # AdminResetUserPassword: sign-in stops until the user sets a new password with the code.
+        self.idp.admin_reset_user_password(UserPoolId=pid, Username="nina")
+        self.assertEqual(self.idp.admin_get_user(UserPoolId=pid, Username="nina")["UserStatus"], "RESET_REQUIRED")
+        self.assertErr(lambda: self.idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                                      AuthParameters={"USERNAME": "nina", "PASSWORD": PASSWORD}),
+                       "PasswordResetRequiredException", "Password reset required for the user")
+        code = [c for c in self.codes(pid, "nina") if c["purpose"] == "FORGOT_PASSWORD"][0]["code"]
+        self.idp.confirm_forgot_password(ClientId=cid, Username="nina", ConfirmationCode=code, Password="Again-Pass1")
+        self.assertEqual(self.idp.admin_get_user(UserPoolId=pid, Username="nina")["UserStatus"], "CONFIRMED")
+
+        mfa = self.idp.get_user_pool_mfa_config(UserPoolId=pid)
+        self.assertEqual(mfa["MfaConfiguration"], "OFF")
+        self.idp.set_user_pool_mfa_config(UserPoolId=pid, SoftwareTokenMfaConfiguration={"Enabled": True},
+                                          MfaConfiguration="OPTIONAL")
+        mfa = self.idp.get_user_pool_mfa_config(UserPoolId=pid)
+        self.assertEqual((mfa["MfaConfiguration"], mfa["SoftwareTokenMfaConfiguration"]), ("OPTIONAL", {"Enabled": True}))
+        self.assertEqual(self.idp.describe_user_pool(UserPoolId=pid)["UserPool"]["MfaConfiguration"], "OPTIONAL")
+
+        g = self.idp.create_group(UserPoolId=pid, GroupName="ops", Description="old")["Group"]
+        u = self.idp.update_group(UserPoolId=pid, GroupName="ops", Description="new", Precedence=3)["Group"]
+        self.assertEqual((u["Description"], u["Precedence"], u["CreationDate"]), ("new", 3, g["CreationDate"]))
+        self.assertErr(lambda: self.idp.update_group(UserPoolId=pid, GroupName="nope", Description="x"),
+                       "ResourceNotFoundException", "Group not found.")
+
     def test_well_known_documents(self):
         p = self.pool()
         keys = self.jwks(p["Id"])["keys"]
@@ -710,6 +761,42 @@ class CognitoTest(StratusTestCase):
         e = self.err(lambda: self.idp.list_identity_providers(UserPoolId="us-east-1_abc", MaxResults=1))
         self.assertEqual(e["Code"], "NotImplemented")
         self.assertIn("ListIdentityProviders", e["Message"])
+
+
+class CognitoClockTest(StratusTestCase):
+    """Expiry on the process clock (POST /_stratus/clock moves it; nothing waits)."""
+
+    def test_token_and_code_expiry(self):
+        idp = self.client("cognito-idp")
+        pid = idp.create_user_pool(PoolName="clock")["UserPool"]["Id"]
+        cid = idp.create_user_pool_client(
+            UserPoolId=pid, ClientName="c", AccessTokenValidity=5, RefreshTokenValidity=60,
+            TokenValidityUnits={"AccessToken": "minutes", "RefreshToken": "minutes"},
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pid, Username="otto", MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": "otto@example.com"}])
+        idp.admin_set_user_password(UserPoolId=pid, Username="otto", Password=PASSWORD, Permanent=True)
+        res = idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                AuthParameters={"USERNAME": "otto", "PASSWORD": PASSWORD})["AuthenticationResult"]
+        self.assertEqual(res["ExpiresIn"], 300)
+        idp.forgot_password(ClientId=cid, Username="otto")
+        _, _, body = self.stratus.http("GET", "/_stratus/cognito-idp/codes?userPoolId=" + pid)
+        code = json.loads(body)["codes"][0]["code"]
+        self.stratus.advance_clock(301)
+        with self.assertRaises(ClientError) as cm:
+            idp.get_user(AccessToken=res["AccessToken"])
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Access Token has expired")
+        fresh = idp.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH",
+                                  AuthParameters={"REFRESH_TOKEN": res["RefreshToken"]})["AuthenticationResult"]
+        self.assertEqual(idp.get_user(AccessToken=fresh["AccessToken"])["Username"], "otto")
+        self.stratus.advance_clock(3600)
+        with self.assertRaises(ClientError) as cm:
+            idp.confirm_forgot_password(ClientId=cid, Username="otto", ConfirmationCode=code, Password="New-Pass12")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ExpiredCodeException")
+        with self.assertRaises(ClientError) as cm:
+            idp.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH",
+                              AuthParameters={"REFRESH_TOKEN": res["RefreshToken"]})
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Refresh Token has expired")
 
 
 class CognitoPersistenceTest(StratusTestCase):
