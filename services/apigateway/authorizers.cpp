@@ -440,6 +440,10 @@ boost::asio::awaitable<AuthOutcome> cognito_authorize(DataPlane& dp, Env& env, c
   json::object claims;
   std::string why = co_await validate_token(dp, env, token, issuers, claims);
   if (!why.empty()) co_return unauthorized(why);
+  // Without method scopes the authorizer takes ID tokens only; with scopes, access tokens carrying
+  // one of them (API Gateway developer guide, "Integrate a REST API with an Amazon Cognito user pool").
+  if ((!scopes || scopes->empty()) && str_or(claims, "token_use") != "id")
+    co_return unauthorized("an ID token is required when the method has no OAuth scopes");
   if (scopes && !scopes->empty()) {
     auto have = token_scopes(claims);
     bool ok = false;
