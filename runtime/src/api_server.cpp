@@ -137,7 +137,7 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
       if (self->closed_) break;
       http::response<http::string_body> res{static_cast<http::status>(resp.status), version};
       for (auto& [k, v] : resp.headers) res.set(k, v);
-      res.body() = resp.body.read_all();
+      res.body() = resp.body.kind() == Payload::Kind::memory ? std::move(resp.body.str()) : resp.body.read_all();
       res.prepare_payload();
       res.keep_alive(keep_alive);
       auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);

@@ -72,6 +72,7 @@ class Environment : public std::enable_shared_from_this<Environment> {
   void line(std::string_view text, bool from_function);
   void platform(std::string text) { line(text, false); }
   void schedule_flush();
+  void post_flush();
   void flush_logs();
   void sample_memory();
 
@@ -93,6 +94,7 @@ class Environment : public std::enable_shared_from_this<Environment> {
   std::string partial_;
   std::vector<LogEvent> log_buffer_;
   bool flush_scheduled_ = false;
+  bool flush_posted_ = false;
   bool exited_ = false;
   bool frozen_ = false;
   int exit_status_ = 0;
