@@ -52,7 +52,12 @@ std::string clf_time(int64_t epoch_ms) {
 std::string new_trace_id(int64_t epoch_ms) {
   char head[16];
   std::snprintf(head, sizeof head, "%08llx", static_cast<unsigned long long>(epoch_ms / 1000));
-  return "Root=1-" + std::string(head) + "-" + crypto::hex(crypto::random_bytes(12));
+  // Trace ids need uniqueness, not secrecy: the ids PRNG, not the CSPRNG (a syscall per request).
+  uint64_t a = ids::random64(), b = ids::random64();
+  char tail[25];
+  std::snprintf(tail, sizeof tail, "%016llx%08llx", static_cast<unsigned long long>(a),
+                static_cast<unsigned long long>(b & 0xffffffffull));
+  return "Root=1-" + std::string(head) + "-" + std::string(tail, 24);
 }
 
 std::string new_short_request_id() {

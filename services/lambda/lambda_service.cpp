@@ -315,9 +315,13 @@ fs::path LambdaService::code_dir(const Version& v) const {
 }
 
 awaitable<void> LambdaService::ensure_unpacked(std::string sha) {
+  if (unpacked_.count(sha)) co_return;
   fs::path dir = unpacked_dir(sha);
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) co_return;
+  if (fs::is_directory(dir, ec)) {
+    unpacked_.insert(sha);
+    co_return;
+  }
   fs::path zip = env().storage.blobs("lambda").path_for("zip-" + sha);
   // A named callable: GCC 12 destroys temporaries inside co_await expressions twice.
   auto work = [zip, dir] {
@@ -332,6 +336,7 @@ awaitable<void> LambdaService::ensure_unpacked(std::string sha) {
 
 void LambdaService::release_code(const std::string& sha) {
   if (sha.empty() || store_.code_in_use(sha)) return;
+  unpacked_.erase(sha);
   std::error_code ec;
   fs::remove_all(unpacked_dir(sha), ec);
   env().storage.blobs("lambda").remove("zip-" + sha);

@@ -159,6 +159,7 @@ class LambdaService final : public Service {
                                                                                  std::string region, std::string name);
   // Log delivery to CloudWatch Logs (the logs service, in process).
   std::set<std::string> known_streams_;
+  std::set<std::string> unpacked_;  // code shas whose directory exists (saves a stat per invoke)
   void deliver_logs(const std::string& account, const std::string& region, const std::string& group,
                     const std::string& stream, std::vector<runtime::LogEvent> events);
   // Event-source mapping pollers: uuid → generation (a poller stops when its generation changes).
