@@ -37,6 +37,9 @@ CognitoService::CognitoService()
   on("ListUserPoolClients", &CognitoService::list_user_pool_clients);
   on("UpdateUserPoolClient", &CognitoService::update_user_pool_client);
   on("DeleteUserPoolClient", &CognitoService::delete_user_pool_client);
+  on("CreateUserPoolDomain", &CognitoService::create_user_pool_domain);
+  on("DescribeUserPoolDomain", &CognitoService::describe_user_pool_domain);
+  on("DeleteUserPoolDomain", &CognitoService::delete_user_pool_domain);
   on("GetUserPoolMfaConfig", &CognitoService::get_user_pool_mfa_config);
   on("SetUserPoolMfaConfig", &CognitoService::set_user_pool_mfa_config);
   on("TagResource", &CognitoService::tag_resource);

@@ -32,7 +32,7 @@ class CognitoService final : public Service {
 
  private:
   // ops_pools.cpp
-  Output create_user_pool(Call& c);
+  boost::asio::awaitable<Output> create_user_pool(Call& c);
   Output describe_user_pool(Call& c);
   Output list_user_pools(Call& c);
   Output update_user_pool(Call& c);
@@ -42,6 +42,9 @@ class CognitoService final : public Service {
   Output list_user_pool_clients(Call& c);
   Output update_user_pool_client(Call& c);
   Output delete_user_pool_client(Call& c);
+  Output create_user_pool_domain(Call& c);
+  Output describe_user_pool_domain(Call& c);
+  Output delete_user_pool_domain(Call& c);
   Output get_user_pool_mfa_config(Call& c);
   Output set_user_pool_mfa_config(Call& c);
   Output tag_resource(Call& c);

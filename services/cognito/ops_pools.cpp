@@ -5,6 +5,7 @@
 #include "model.hpp"
 #include "store.hpp"
 
+#include <stratus/blocking.hpp>
 #include <stratus/crypto.hpp>
 #include <stratus/strings.hpp>
 
@@ -157,7 +158,7 @@ json::object client_type(const Client& c) {
 
 }  // namespace
 
-Output CognitoService::create_user_pool(Call& c) {
+boost::asio::awaitable<Output> CognitoService::create_user_pool(Call& c) {
   const json::object& in = c.input;
   if (opt_arr(in, "UsernameAttributes") && opt_arr(in, "AliasAttributes"))
     throw errors::invalid_parameter("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.");
@@ -173,11 +174,12 @@ Output CognitoService::create_user_pool(Call& c) {
   p.doc["SchemaAttributes"] = schema_from(in);
   p.doc["LastModifiedDate"] = p.created;
   p.doc["CreationDate"] = p.created;
-  SigningKey key = generate_signing_key();
+  // RSA key generation takes tens of milliseconds: off the event loop.
+  SigningKey key = co_await env().pool.run([] { return generate_signing_key(); });
   p.key_pem = std::move(key.private_pem);
   p.kid = std::move(key.kid);
   store_->put_pool(p);
-  return json::object{{"UserPool", pool_type(p, 0)}};
+  co_return json::object{{"UserPool", pool_type(p, 0)}};
 }
 
 Output CognitoService::describe_user_pool(Call& c) {
@@ -207,7 +209,9 @@ Output CognitoService::update_user_pool(Call& c) {
   json::object fresh = settings_from(c.input);
   // Tags survive an update that does not name them (TagResource is their usual route).
   if (!fresh.contains("UserPoolTags") && p.doc.contains("UserPoolTags")) fresh["UserPoolTags"] = p.doc.at("UserPoolTags");
-  for (const char* k : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "SchemaAttributes", "CreationDate"})
+  for (const char* k : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "SchemaAttributes", "CreationDate",
+                        "Domain", "CustomDomain", "SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
+                        "EmailMfaConfiguration", "WebAuthnConfiguration"})
     if (auto* v = find(p.doc, k)) fresh[k] = *v;
   fresh["LastModifiedDate"] = now();
   p.doc = std::move(fresh);
@@ -280,6 +284,59 @@ Output CognitoService::delete_user_pool_client(Call& c) {
   Client cl = client_for(std::string(str_or(c.input, "ClientId")));
   if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
   store_->delete_client(cl);
+  return json::object{};
+}
+
+// Domains: a prefix domain (<prefix>.auth.<region>.amazoncognito.com) or a custom one, one per pool.
+Output CognitoService::create_user_pool_domain(Call& c) {
+  Pool p = pool_for(c);
+  std::string domain(str_or(c.input, "Domain"));
+  const bool custom = opt_obj(c.input, "CustomDomainConfig") != nullptr;
+  for (auto& other : store_->pools(c.ctx.account_id, c.ctx.region))
+    if (str_or(other.doc, "Domain") == domain || str_or(other.doc, "CustomDomain") == domain)
+      throw errors::invalid_parameter("Domain already associated with another user pool.");
+  if (p.doc.contains(custom ? "CustomDomain" : "Domain"))
+    throw errors::invalid_parameter("User pool already has a domain configured.");
+  p.doc[custom ? "CustomDomain" : "Domain"] = domain;
+  if (custom) p.doc["CustomDomainConfig"] = c.input.at("CustomDomainConfig");
+  store_->put_pool(p);
+  json::object out;
+  if (custom) out["CloudFrontDomain"] = "d" + crypto::hex(crypto::random_bytes(7)).substr(0, 13) + ".cloudfront.net";
+  if (auto v = opt_int(c.input, "ManagedLoginVersion")) out["ManagedLoginVersion"] = *v;
+  return out;
+}
+
+Output CognitoService::describe_user_pool_domain(Call& c) {
+  std::string domain(str_or(c.input, "Domain"));
+  for (auto& p : store_->pools(c.ctx.account_id, c.ctx.region)) {
+    const bool prefix = str_or(p.doc, "Domain") == domain, custom = str_or(p.doc, "CustomDomain") == domain;
+    if (!prefix && !custom) continue;
+    json::object d{{"UserPoolId", p.id},
+                   {"AWSAccountId", p.account},
+                   {"Domain", domain},
+                   {"S3Bucket", "aws-cognito-prod-" + p.region.substr(0, p.region.find('-')) + "-assets"},
+                   {"CloudFrontDistribution", prefix ? domain + ".auth." + p.region + ".amazoncognito.com"
+                                                     : std::string("d1example.cloudfront.net")},
+                   {"Version", std::to_string(static_cast<int64_t>(p.created))},
+                   {"Status", "ACTIVE"}};
+    if (custom)
+      if (auto* cfg = opt_obj(p.doc, "CustomDomainConfig")) d["CustomDomainConfig"] = *cfg;
+    return json::object{{"DomainDescription", std::move(d)}};
+  }
+  return json::object{{"DomainDescription", json::object{}}};
+}
+
+Output CognitoService::delete_user_pool_domain(Call& c) {
+  Pool p = pool_for(c);
+  std::string domain(str_or(c.input, "Domain"));
+  if (str_or(p.doc, "Domain") == domain) p.doc.erase("Domain");
+  else if (str_or(p.doc, "CustomDomain") == domain) {
+    p.doc.erase("CustomDomain");
+    p.doc.erase("CustomDomainConfig");
+  } else {
+    throw errors::invalid_parameter("No such domain or user pool exists.");
+  }
+  store_->put_pool(p);
   return json::object{};
 }
 

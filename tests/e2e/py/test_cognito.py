@@ -258,6 +258,23 @@ class CognitoTest(StratusTestCase):
                        "ResourceNotFoundException", "User pool us-east-1_doesnotex does not exist.")
         self.assertErr(lambda: self.idp.describe_user_pool(UserPoolId="bad"), "InvalidParameterException")
 
+    def test_domains(self):
+        p = self.pool()
+        other = self.pool()
+        name = "auth-" + secrets.token_hex(4)
+        self.idp.create_user_pool_domain(UserPoolId=p["Id"], Domain=name)
+        self.assertErr(lambda: self.idp.create_user_pool_domain(UserPoolId=other["Id"], Domain=name),
+                       "InvalidParameterException", "Domain already associated with another user pool.")
+        d = self.idp.describe_user_pool_domain(Domain=name)["DomainDescription"]
+        self.assertEqual((d["UserPoolId"], d["Domain"], d["Status"], d["AWSAccountId"]),
+                         (p["Id"], name, "ACTIVE", "000000000000"))
+        self.assertEqual(d["CloudFrontDistribution"], name + ".auth.us-east-1.amazoncognito.com")
+        self.assertEqual(self.idp.describe_user_pool(UserPoolId=p["Id"])["UserPool"]["Domain"], name)
+        self.assertEqual(self.idp.describe_user_pool_domain(Domain="nope-" + name)["DomainDescription"], {})
+        self.idp.delete_user_pool_domain(UserPoolId=p["Id"], Domain=name)
+        self.assertEqual(self.idp.describe_user_pool_domain(Domain=name)["DomainDescription"], {})
+        self.assertNotIn("Domain", self.idp.describe_user_pool(UserPoolId=p["Id"])["UserPool"])
+
     def test_tags(self):
         p = self.pool()
         self.idp.tag_resource(ResourceArn=p["Arn"], Tags={"a": "1", "b": "2"})
