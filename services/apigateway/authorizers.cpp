@@ -11,6 +11,7 @@
 #include <openssl/param_build.h>
 #include <spdlog/spdlog.h>
 
+#include <ctime>
 #include <regex>
 
 namespace stratus::apigateway {
@@ -453,7 +454,19 @@ boost::asio::awaitable<AuthOutcome> cognito_authorize(DataPlane& dp, Env& env, c
   }
   AuthOutcome o;
   o.kind = AuthOutcome::Kind::allow;
-  o.context["claims"] = stringify_claims(claims);
+  json::object shown = stringify_claims(claims);
+  // REST APIs show exp and iat as Java date strings ("Fri Jul 29 18:52:53 UTC 2016"); auth_time stays
+  // numeric text (HTTP APIs' JWT authorizers keep both numeric).
+  for (const char* k : {"exp", "iat"})
+    if (auto n = number_claim(claims, k)) {
+      std::time_t t = static_cast<std::time_t>(*n);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char buf[64];
+      std::strftime(buf, sizeof buf, "%a %b %d %H:%M:%S UTC %Y", &tm);
+      shown[k] = std::string(buf);
+    }
+  o.context["claims"] = std::move(shown);
   co_return o;
 }
 

@@ -314,6 +314,17 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     assert.equal(claims.aud, client.ClientId);
     assert.equal(claims.token_use, 'id');
     assert.equal(claims.iss, `https://cognito-idp.us-east-1.amazonaws.com/${pool.Id}`);
+    // REST APIs render exp/iat as Java date strings, auth_time as numeric text.
+    const javaDate = (secs) => {
+      const d = new Date(secs * 1000);
+      const two = (n) => String(n).padStart(2, '0');
+      return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ` +
+        `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()]} ` +
+        `${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+    };
+    assert.equal(claims.exp, javaDate(id.exp));
+    assert.equal(claims.iat, javaDate(id.iat));
+    assert.equal(claims.auth_time, String(id.auth_time));
 
     // A method with OAuth scopes takes access tokens carrying one of them.
     const scoped = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'scoped' }));
