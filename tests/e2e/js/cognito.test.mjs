@@ -20,6 +20,7 @@ import {
   ApiGatewayV2Client, CreateApiCommand, CreateAuthorizerCommand as CreateAuthorizerV2Command, CreateIntegrationCommand,
   CreateRouteCommand, CreateStageCommand,
 } from '@aws-sdk/client-apigatewayv2';
+import CognitoIdentity from 'amazon-cognito-identity-js';
 import { clientConfig, startStratus } from './harness.mjs';
 import { request, zip } from './apigateway_util.mjs';
 
@@ -214,6 +215,43 @@ describe('Cognito user pools', () => {
         await rejects(send, 'NotAuthorizedException', 'Incorrect username or password.');
       }
     }
+  });
+
+  test('amazon-cognito-identity-js (what Amplify uses): sign-up, confirm, SRP sign-in, refresh, attributes', async () => {
+    const { CognitoUserPool, CognitoUser, AuthenticationDetails, CognitoUserAttribute } = CognitoIdentity;
+    const { pool, client } = await setup({ pool: { AutoVerifiedAttributes: ['email'] } });
+    const userPool = new CognitoUserPool({ UserPoolId: pool.Id, ClientId: client.ClientId, endpoint: s.endpoint });
+    const cb = (fn) => new Promise((resolve, reject) => fn((err, result) => (err ? reject(err) : resolve(result))));
+    const signed = await cb((done) => userPool.signUp('uma', PASSWORD,
+      [new CognitoUserAttribute({ Name: 'email', Value: 'uma@example.com' })], null, done));
+    assert.equal(signed.userConfirmed, false);
+    assert.equal(signed.codeDeliveryDetails.DeliveryMedium, 'EMAIL');
+    const codes = (await (await s.fetch(`/_stratus/cognito-idp/codes?userPoolId=${pool.Id}&username=uma`)).json()).codes;
+    const user = new CognitoUser({ Username: 'uma', Pool: userPool });
+    assert.equal(await cb((done) => user.confirmRegistration(codes[0].code, true, done)), 'SUCCESS');
+    const login = (password) => new Promise((resolve, reject) => new CognitoUser({ Username: 'uma', Pool: userPool })
+      .authenticateUser(new AuthenticationDetails({ Username: 'uma', Password: password }),
+        { onSuccess: (session) => resolve(session), onFailure: reject }));
+    await assert.rejects(login('Wrong-Pass9'), (e) => {
+      assert.equal(e.code, 'NotAuthorizedException');
+      assert.equal(e.message, 'Incorrect username or password.');
+      return true;
+    });
+    const session = await login(PASSWORD);
+    assert.equal(session.isValid(), true);
+    const id = await verifyToken(session.getIdToken().getJwtToken(), pool.Id);
+    assert.equal(id['cognito:username'], 'uma');
+    assert.equal(session.getIdToken().payload.email, 'uma@example.com');
+    const current = userPool.getCurrentUser();
+    assert.equal(current.getUsername(), 'uma');
+    const restored = await cb((done) => current.getSession(done));
+    assert.equal(restored.getAccessToken().getJwtToken(), session.getAccessToken().getJwtToken());
+    const refreshed = await cb((done) => current.refreshSession(session.getRefreshToken(), done));
+    assert.equal((await verifyToken(refreshed.getAccessToken().getJwtToken(), pool.Id)).username, 'uma');
+    const attrs = await cb((done) => current.getUserAttributes(done));
+    assert.equal(attrs.find((a) => a.getName() === 'email_verified').getValue(), 'true');
+    await cb((done) => current.changePassword(PASSWORD, 'Changed-Pass1', done));
+    assert.equal((await login('Changed-Pass1')).isValid(), true);
   });
 
   test('NEW_PASSWORD_REQUIRED after AdminCreateUser, groups in the tokens', async () => {
