@@ -37,6 +37,7 @@ CognitoService::CognitoService()
   on("ListUserPoolClients", &CognitoService::list_user_pool_clients);
   on("UpdateUserPoolClient", &CognitoService::update_user_pool_client);
   on("DeleteUserPoolClient", &CognitoService::delete_user_pool_client);
+  on("AddCustomAttributes", &CognitoService::add_custom_attributes);
   on("CreateUserPoolDomain", &CognitoService::create_user_pool_domain);
   on("DescribeUserPoolDomain", &CognitoService::describe_user_pool_domain);
   on("DeleteUserPoolDomain", &CognitoService::delete_user_pool_domain);

@@ -42,6 +42,7 @@ class CognitoService final : public Service {
   Output list_user_pool_clients(Call& c);
   Output update_user_pool_client(Call& c);
   Output delete_user_pool_client(Call& c);
+  Output add_custom_attributes(Call& c);
   Output create_user_pool_domain(Call& c);
   Output describe_user_pool_domain(Call& c);
   Output delete_user_pool_domain(Call& c);

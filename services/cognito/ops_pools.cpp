@@ -287,6 +287,25 @@ Output CognitoService::delete_user_pool_client(Call& c) {
   return json::object{};
 }
 
+Output CognitoService::add_custom_attributes(Call& c) {
+  Pool p = pool_for(c);
+  json::array schema = p.doc.contains("SchemaAttributes") ? p.doc["SchemaAttributes"].as_array() : json::array{};
+  json::object in{{"Schema", c.input.contains("CustomAttributes") ? c.input.at("CustomAttributes") : json::array{}}};
+  json::array added = schema_from(in);
+  added.erase(added.begin(), added.begin() + static_cast<std::ptrdiff_t>(standard_schema().size()));
+  for (auto& a : added) {
+    std::string_view name = str_or(a.as_object(), "Name");
+    for (auto& existing : schema)
+      if (str_or(existing.as_object(), "Name") == name)
+        throw errors::invalid_parameter("Existing attribute already has name " + std::string(name) + ".");
+    schema.push_back(a);
+  }
+  p.doc["SchemaAttributes"] = std::move(schema);
+  p.doc["LastModifiedDate"] = now();
+  store_->put_pool(p);
+  return json::object{};
+}
+
 // Domains: a prefix domain (<prefix>.auth.<region>.amazoncognito.com) or a custom one, one per pool.
 Output CognitoService::create_user_pool_domain(Call& c) {
   Pool p = pool_for(c);

@@ -258,6 +258,20 @@ class CognitoTest(StratusTestCase):
                        "ResourceNotFoundException", "User pool us-east-1_doesnotex does not exist.")
         self.assertErr(lambda: self.idp.describe_user_pool(UserPoolId="bad"), "InvalidParameterException")
 
+    def test_add_custom_attributes(self):
+        p = self.pool(Schema=[{"Name": "tier", "AttributeDataType": "String"}])
+        self.idp.add_custom_attributes(UserPoolId=p["Id"], CustomAttributes=[
+            {"Name": "score", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "0"}}])
+        schema = {a["Name"]: a for a in self.idp.describe_user_pool(UserPoolId=p["Id"])["UserPool"]["SchemaAttributes"]}
+        self.assertEqual(schema["custom:score"]["AttributeDataType"], "Number")
+        self.assertIn("custom:tier", schema)
+        self.assertErr(lambda: self.idp.add_custom_attributes(UserPoolId=p["Id"], CustomAttributes=[
+            {"Name": "tier", "AttributeDataType": "String"}]), "InvalidParameterException",
+            "Existing attribute already has name custom:tier.")
+        self.user_with_password(p["Id"], "pia", [("custom:score", "42")])
+        attrs = {a["Name"]: a["Value"] for a in self.idp.admin_get_user(UserPoolId=p["Id"], Username="pia")["UserAttributes"]}
+        self.assertEqual(attrs["custom:score"], "42")
+
     def test_domains(self):
         p = self.pool()
         other = self.pool()
