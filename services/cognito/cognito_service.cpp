@@ -135,6 +135,12 @@ User CognitoService::user_for(const Pool& p, const std::string& username) {
 
 std::optional<User> CognitoService::find_login(const Pool& p, const std::string& name) {
   if (auto u = store_->user(p, name)) return u;
+  // UsernameConfiguration.CaseSensitive false: usernames (and aliases) match in any case.
+  bool case_sensitive = true;
+  if (auto* cfg = opt_obj(p.doc, "UsernameConfiguration")) case_sensitive = opt_bool(*cfg, "CaseSensitive").value_or(true);
+  if (!case_sensitive)
+    for (auto& u : store_->users(p))
+      if (iequals(u.username, name)) return u;
   // Pools whose usernames are emails/phones keep a generated username; sign-in uses the attribute.
   // Aliases work the same way once verified.
   std::vector<std::string> attrs;
@@ -152,7 +158,8 @@ std::optional<User> CognitoService::find_login(const Pool& p, const std::string&
     auto* at = opt_obj(u.doc, "attrs");
     if (!at) continue;
     for (auto& a : attrs) {
-      if (str_or(*at, a) != name || name.empty()) continue;
+      std::string_view value = str_or(*at, a);
+      if (name.empty() || (case_sensitive ? value != name : !iequals(value, name))) continue;
       if (alias && a != "preferred_username" && str_or(*at, a + "_verified") != "true") continue;
       return u;
     }
@@ -205,6 +212,7 @@ void CognitoService::set_password(const Pool& p, User& u, const std::string& pas
   auto v = srp::make_verifier(p.id.substr(p.id.find('_') + 1), u.username, password);
   u.doc["srp_salt"] = v.salt_hex;
   u.doc["srp_verifier"] = v.verifier_hex;
+  u.doc["pw_set"] = now();
 }
 
 bool CognitoService::password_matches(const User& u, const std::string& password) const {

@@ -128,6 +128,7 @@ class CognitoService final : public Service {
                          std::string_view member = "SECRET_HASH");
   void set_password(const Pool& p, User& u, const std::string& password);
   bool password_matches(const User& u, const std::string& password) const;
+  void check_temporary_password(const Pool& p, const User& u);
   // Validates attribute names against the pool's schema.
   void check_attributes(const Pool& p, const json::object& attrs, bool creating);
   // Records and logs a code; returns CodeDeliveryDetails (empty object when nothing is delivered).

@@ -144,7 +144,18 @@ boost::asio::awaitable<json::object> CognitoService::authenticate(const Pool& p,
                                                               {"USER_ID_FOR_SRP", u->username}}}};
   }
   if (!password_matches(*u, required(params, "PASSWORD"))) throw errors::not_authorized();
+  check_temporary_password(p, *u);
   co_return co_await after_password(p, cl, *u, "TokenGeneration_Authentication");
+}
+
+// A temporary password (AdminCreateUser, AdminSetUserPassword without Permanent) is good for the
+// policy's TemporaryPasswordValidityDays.
+void CognitoService::check_temporary_password(const Pool& p, const User& u) {
+  if (str_or(u.doc, "status") != "FORCE_CHANGE_PASSWORD") return;
+  int64_t days = opt_int(password_policy(opt_obj(p.doc, "Policies")), "TemporaryPasswordValidityDays").value_or(7);
+  double set_at = u.doc.contains("pw_set") ? u.doc.at("pw_set").to_number<double>() : 0;
+  if (days > 0 && set_at > 0 && set_at + static_cast<double>(days) * 86400 < now())
+    throw errors::not_authorized("Temporary password has expired and must be reset by an administrator.");
 }
 
 boost::asio::awaitable<json::object> CognitoService::after_password(const Pool& p, const Client& cl, const User& u,
@@ -234,6 +245,7 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     if (!key || !crypto::constant_time_equal(srp::claim_signature(*key, pool_name, u->username, block, timestamp), signature))
       throw errors::not_authorized();
     if (!opt_bool(u->doc, "enabled").value_or(true)) throw errors::not_authorized("User is disabled.");
+    check_temporary_password(p, *u);
     co_return co_await after_password(p, cl, *u, "TokenGeneration_Authentication");
   }
   if (challenge == "NEW_PASSWORD_REQUIRED") {

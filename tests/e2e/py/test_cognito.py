@@ -272,6 +272,20 @@ class CognitoTest(StratusTestCase):
         attrs = {a["Name"]: a["Value"] for a in self.idp.admin_get_user(UserPoolId=p["Id"], Username="pia")["UserAttributes"]}
         self.assertEqual(attrs["custom:score"], "42")
 
+    def test_username_case_sensitivity(self):
+        loose = self.pool(UsernameConfiguration={"CaseSensitive": False})
+        cid = self.client_for(loose["Id"])["ClientId"]
+        self.user_with_password(loose["Id"], "Quinn")
+        self.assertEqual(self.idp.admin_get_user(UserPoolId=loose["Id"], Username="quinn")["Username"], "Quinn")
+        self.assertErr(lambda: self.idp.sign_up(ClientId=cid, Username="QUINN", Password=PASSWORD),
+                       "UsernameExistsException")
+        res = self.idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                     AuthParameters={"USERNAME": "qUiNn", "PASSWORD": PASSWORD})
+        self.assertEqual(self.verify(res["AuthenticationResult"]["IdToken"], loose["Id"])["cognito:username"], "Quinn")
+        strict = self.pool()
+        self.user_with_password(strict["Id"], "Quinn")
+        self.assertErr(lambda: self.idp.admin_get_user(UserPoolId=strict["Id"], Username="quinn"), "UserNotFoundException")
+
     def test_domains(self):
         p = self.pool()
         other = self.pool()
@@ -828,6 +842,25 @@ class CognitoClockTest(StratusTestCase):
             idp.initiate_auth(ClientId=cid, AuthFlow="REFRESH_TOKEN_AUTH",
                               AuthParameters={"REFRESH_TOKEN": res["RefreshToken"]})
         self.assertEqual(cm.exception.response["Error"]["Message"], "Refresh Token has expired")
+
+
+    def test_temporary_password_expires(self):
+        idp = self.client("cognito-idp")
+        pid = idp.create_user_pool(PoolName="temp", Policies={"PasswordPolicy": {
+            "MinimumLength": 8, "TemporaryPasswordValidityDays": 2}})["UserPool"]["Id"]
+        cid = idp.create_user_pool_client(UserPoolId=pid, ClientName="c",
+                                          ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pid, Username="tess", TemporaryPassword="Temp-Pass1", MessageAction="SUPPRESS")
+        ch = idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                               AuthParameters={"USERNAME": "tess", "PASSWORD": "Temp-Pass1"})
+        self.assertEqual(ch["ChallengeName"], "NEW_PASSWORD_REQUIRED")
+        self.stratus.advance_clock(3 * 86400)
+        with self.assertRaises(ClientError) as cm:
+            idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                              AuthParameters={"USERNAME": "tess", "PASSWORD": "Temp-Pass1"})
+        self.assertEqual(cm.exception.response["Error"]["Code"], "NotAuthorizedException")
+        self.assertEqual(cm.exception.response["Error"]["Message"],
+                         "Temporary password has expired and must be reset by an administrator.")
 
 
 class CognitoPersistenceTest(StratusTestCase):
