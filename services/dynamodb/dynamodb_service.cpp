@@ -151,6 +151,7 @@ void DynamoDbService::start(Env& env) {
 }
 
 void DynamoDbService::reset() {
+  engine_->store->release();
   engine_->store->db().wipe();
   engine_->store->migrate();
   engine_->clear();

@@ -232,24 +232,22 @@ const Table::Counts& Engine::counts(Table& t) {
 }
 
 void Engine::write_blind(Table& t, const ItemKey& k, const json::object* neu) {
-  int64_t old_len = 0;
-  bool had = false;
-  if (t.counts)
-    if (auto len = store->stored_length(t.id, k)) {
-      had = true;
-      old_len = *len;
-    }
+  std::optional<int64_t> old_len;
+  if (t.counts && !store->reports_replaced()) old_len = store->stored_length(t.id, k);
   int64_t new_len = 0;
+  std::optional<int64_t> replaced;
   if (neu) {
     std::string text = serialize_item(*neu);
     new_len = static_cast<int64_t>(text.size());
-    store->put(t.id, k, text);
+    replaced = store->put(t.id, k, text);
   } else {
-    store->del(t.id, k);
+    replaced = store->del(t.id, k);
   }
+  if (store->reports_replaced()) old_len = replaced;
+  bool had = old_len.has_value();
   if (t.counts) {
     t.counts->items += (neu ? 1 : 0) - (had ? 1 : 0);
-    t.counts->bytes += new_len - old_len;
+    t.counts->bytes += new_len - old_len.value_or(0);
   }
 }
 

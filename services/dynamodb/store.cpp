@@ -1,5 +1,16 @@
 #include "store.hpp"
 
+#include <cstring>
+
+// The pre-update hook (SQLITE_ENABLE_PREUPDATE_HOOK builds, e.g. Debian's and Ubuntu's libsqlite3).
+// Declared weak: against a library without it the addresses are null and writes fall back to a
+// lookup before each blind write.
+extern "C" {
+__attribute__((weak)) void* sqlite3_preupdate_hook(
+    sqlite3*, void (*)(void*, sqlite3*, int, const char*, const char*, sqlite3_int64, sqlite3_int64), void*);
+__attribute__((weak)) int sqlite3_preupdate_old(sqlite3*, int, sqlite3_value**);
+}
+
 namespace stratus::dynamodb {
 
 namespace {
@@ -128,13 +139,53 @@ void Store::migrate() {
   auto c = db_.query("SELECT COALESCE(MAX(seq), 0) FROM stream_records");
   seq_ = c.next() ? c.i64(0) : 0;
   prepare_hot();
+  hold_ = db_.in_memory();
+  hold();
+}
+
+// In memory nothing outlives the process, so no commit has anything to make durable, and with
+// journal_mode=OFF none can be rolled back either. Each autocommit statement still opened and
+// committed its own transaction (a fifth of a PutItem's CPU, growing with the page cache), so one
+// write transaction stays open instead and every Tx joins it. With --data-dir every write commits
+// (WAL) before it is acknowledged, as before.
+void Store::hold() {
+  if (!hold_ || !sqlite3_get_autocommit(db_.handle())) return;
+  store::Statement& b = *hot_[kBegin];
+  b.clear();
+  while (b.step()) {
+  }
+}
+
+void Store::release() {
+  hold_ = false;
+  if (sqlite3_get_autocommit(db_.handle())) return;
+  store::Statement& c = *hot_[kCommit];
+  c.clear();
+  while (c.step()) {
+  }
 }
 
 void Store::prepare_hot() {
   for (size_t i = 0; i < std::size(kHotSql); ++i) hot_[i] = &db_.prepare(kHotSql[i]);
+  // The connection is DynamoDB's own: the hook sees only its statements.
+  if (sqlite3_preupdate_hook && sqlite3_preupdate_old) {
+    sqlite3_preupdate_hook(db_.handle(), &Store::on_preupdate, this);
+    hooked_ = true;
+  }
+}
+
+// Called by SQLite before each row change; INSERT OR REPLACE reports the row it replaces as a
+// DELETE. Column 4 of items is the serialised item.
+void Store::on_preupdate(void* self, sqlite3* db, int op, const char* db_name, const char* table, sqlite3_int64,
+                         sqlite3_int64) {
+  if (op == SQLITE_INSERT || std::strcmp(table, "items") != 0 || std::strcmp(db_name, "main") != 0) return;
+  sqlite3_value* v = nullptr;
+  if (sqlite3_preupdate_old(db, 4, &v) == SQLITE_OK && v)
+    static_cast<Store*>(self)->replaced_ = sqlite3_value_bytes(v);
 }
 
 store::Statement& Store::hot(int which) {
+  if (hold_ && which != kBegin && which != kCommit && which != kRollback) hold();  // re-opened if SQLite ever ended it (an error rolls back)
   store::Statement& st = *hot_[which];
   st.clear();
   return st;
@@ -220,18 +271,24 @@ std::optional<int64_t> Store::stored_length(int64_t tid, const ItemKey& k) {
   return c.i64(0);
 }
 
-void Store::put(int64_t tid, const ItemKey& k, std::string_view item) {
+std::optional<int64_t> Store::put(int64_t tid, const ItemKey& k, std::string_view item) {
   store::Statement& st = hot(kPut);
   st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk}, store::Blob{item});
+  replaced_ = -1;
   while (st.step()) {
   }
+  if (replaced_ < 0) return std::nullopt;
+  return replaced_;
 }
 
-void Store::del(int64_t tid, const ItemKey& k) {
+std::optional<int64_t> Store::del(int64_t tid, const ItemKey& k) {
   store::Statement& st = hot(kDel);
   st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  replaced_ = -1;
   while (st.step()) {
   }
+  if (replaced_ < 0) return std::nullopt;
+  return replaced_;
 }
 
 void Store::idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk) {

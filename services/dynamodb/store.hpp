@@ -36,6 +36,9 @@ class Store {
   explicit Store(store::Database& db) : db_(db) {}
   void migrate();
   store::Database& db() { return db_; }
+  // In memory, one write transaction stays open for the life of the data (see hot()); release()
+  // commits it before the schema is dropped and rebuilt (reset).
+  void release();
 
   // A write transaction from cached prepared statements (BEGIN/COMMIT through sqlite3_exec would
   // recompile them on every request); joins an enclosing transaction when one is open.
@@ -68,8 +71,13 @@ class Store {
   // The stored item parsed straight from SQLite's buffer (no copy); `len` gets its stored length.
   std::optional<json::object> get_item(int64_t tid, const ItemKey& k, int64_t* len = nullptr);
   std::optional<int64_t> stored_length(int64_t tid, const ItemKey& k);
-  void put(int64_t tid, const ItemKey& k, std::string_view item);
-  void del(int64_t tid, const ItemKey& k);
+  // put and del return the stored length of the item they replaced or removed (nullopt: there was
+  // none) when reports_replaced(); otherwise always nullopt (ask stored_length first).
+  std::optional<int64_t> put(int64_t tid, const ItemKey& k, std::string_view item);
+  std::optional<int64_t> del(int64_t tid, const ItemKey& k);
+  // True when SQLite's pre-update hook tells put/del what they replaced: one B-tree descent per
+  // blind write instead of a lookup plus the write.
+  bool reports_replaced() const { return hooked_; }
   void idx_put(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk);
   void idx_del(int64_t tid, int64_t iid, const ItemKey& ik, const ItemKey& tk);
   void idx_drop(int64_t tid, int64_t iid);
@@ -92,6 +100,12 @@ class Store {
   store::Database& db_;
   int64_t seq_ = 0;
   store::Statement* hot_[8] = {};
+  static void on_preupdate(void* self, sqlite3* db, int op, const char* db_name, const char* table, sqlite3_int64,
+                           sqlite3_int64);
+  void hold();
+  bool hold_ = false;
+  bool hooked_ = false;
+  int64_t replaced_ = -1;  // stored length of the items row the current statement removed
 };
 
 }  // namespace stratus::dynamodb
