@@ -112,6 +112,7 @@ Environment::Environment(Manager& manager, FunctionSpec spec)
 }
 
 Environment::~Environment() {
+  if (statm_fd_ >= 0) ::close(statm_fd_);
   if (child_.pid > 0 && !exited_) {
     kill_group(child_.pid);
     int st = 0;
@@ -555,7 +556,7 @@ void Environment::sample_memory() {
     peak_kib_ = std::max(peak_kib_, peak);
     return;
   }
-  peak_kib_ = std::max(peak_kib_, rss_kib(child_.pid));
+  peak_kib_ = std::max(peak_kib_, rss_kib(child_.pid, statm_fd_));
 }
 
 void Environment::finish(const std::shared_ptr<Pending>& p, std::string status, std::string error_type) {

@@ -91,6 +91,7 @@ class Environment : public std::enable_shared_from_this<Environment> {
   double init_ms_ = 0;
   bool report_init_ = false;  // the next REPORT carries Init Duration
   long peak_kib_ = 0;
+  int statm_fd_ = -1;  // /proc/<pid>/statm, kept open: read after every invocation
   std::string partial_;
   std::vector<LogEvent> log_buffer_;
   bool flush_scheduled_ = false;

@@ -139,6 +139,28 @@ long rss_kib(pid_t pid) {
   return pages * page_kib;
 }
 
+long rss_kib(pid_t pid, int& fd) {
+  if (fd < 0) {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+  }
+  char buf[256];
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) {
+    close(fd);
+    fd = -1;
+    return 0;
+  }
+  buf[n] = 0;
+  char* end = nullptr;
+  std::strtol(buf, &end, 10);  // size
+  long pages = std::strtol(end, nullptr, 10);
+  static const long page_kib = sysconf(_SC_PAGESIZE) / 1024;
+  return pages * page_kib;
+}
+
 long descendants_rss_kib(pid_t pid) {
   // /proc/<pid>/task/<tid>/children lists the children each thread started; runtimes start
   // theirs from the main thread. Bounded, so a fork bomb cannot make this loop forever.

@@ -28,6 +28,9 @@ std::string describe_exit(int wait_status);
 void memory_kib(pid_t pid, long& rss, long& peak);
 // Resident memory of a process in KiB from /proc/<pid>/statm (much cheaper than the status file).
 long rss_kib(pid_t pid);
+// The same through a descriptor kept open in `fd` (opened on first use, -1 again after a failure):
+// a pread per call instead of open + read + close.
+long rss_kib(pid_t pid, int& fd);
 // Resident memory in KiB of the processes a process started, and theirs, in turn (a custom
 // runtime's bootstrap that runs its handler as a child): the environment's memory is all of it.
 long descendants_rss_kib(pid_t pid);
