@@ -38,6 +38,11 @@ CognitoService::CognitoService()
   on("UpdateUserPoolClient", &CognitoService::update_user_pool_client);
   on("DeleteUserPoolClient", &CognitoService::delete_user_pool_client);
   on("AddCustomAttributes", &CognitoService::add_custom_attributes);
+  on("CreateResourceServer", &CognitoService::create_resource_server);
+  on("DescribeResourceServer", &CognitoService::describe_resource_server);
+  on("ListResourceServers", &CognitoService::list_resource_servers);
+  on("UpdateResourceServer", &CognitoService::update_resource_server);
+  on("DeleteResourceServer", &CognitoService::delete_resource_server);
   on("CreateUserPoolDomain", &CognitoService::create_user_pool_domain);
   on("DescribeUserPoolDomain", &CognitoService::describe_user_pool_domain);
   on("DeleteUserPoolDomain", &CognitoService::delete_user_pool_domain);
@@ -85,6 +90,7 @@ CognitoService::CognitoService()
   on("GlobalSignOut", &CognitoService::global_sign_out);
   on("AdminUserGlobalSignOut", &CognitoService::admin_user_global_sign_out);
   on("RevokeToken", &CognitoService::revoke_token);
+  on("GetTokensFromRefreshToken", &CognitoService::get_tokens_from_refresh_token);
 }
 
 CognitoService::~CognitoService() = default;

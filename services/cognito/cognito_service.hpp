@@ -43,6 +43,11 @@ class CognitoService final : public Service {
   Output update_user_pool_client(Call& c);
   Output delete_user_pool_client(Call& c);
   Output add_custom_attributes(Call& c);
+  Output create_resource_server(Call& c);
+  Output describe_resource_server(Call& c);
+  Output list_resource_servers(Call& c);
+  Output update_resource_server(Call& c);
+  Output delete_resource_server(Call& c);
   Output create_user_pool_domain(Call& c);
   Output describe_user_pool_domain(Call& c);
   Output delete_user_pool_domain(Call& c);
@@ -93,12 +98,15 @@ class CognitoService final : public Service {
   Output global_sign_out(Call& c);
   Output admin_user_global_sign_out(Call& c);
   Output revoke_token(Call& c);
+  boost::asio::awaitable<Output> get_tokens_from_refresh_token(Call& c);
   boost::asio::awaitable<json::object> authenticate(const Pool& p, const Client& cl, const std::string& flow,
                                                    const json::object& params, bool admin);
   // Tokens once the password is proven, or the next challenge (NEW_PASSWORD_REQUIRED).
   boost::asio::awaitable<json::object> after_password(const Pool& p, const Client& cl, const User& u,
                                                      std::string token_source);
-  boost::asio::awaitable<json::object> refresh_auth(const Pool& p, const Client& cl, const json::object& params);
+  // REFRESH_TOKEN_AUTH; `secret_checked`: the caller proved the client secret itself (GetTokensFromRefreshToken).
+  boost::asio::awaitable<json::object> refresh_auth(const Pool& p, const Client& cl, const json::object& params,
+                                                   bool secret_checked = false);
   boost::asio::awaitable<json::object> respond(const Pool& p, const Client& cl, const std::string& challenge,
                                               const json::object& responses, const std::string& session);
   // Tokens after the PreTokenGeneration trigger (if any) had its say.

@@ -77,14 +77,18 @@ AwsError missing_user(const Client& cl) {
 boost::asio::awaitable<Output> CognitoService::initiate_auth(Call& c) {
   Client cl = client_for(std::string(str_or(c.input, "ClientId")));
   Pool p = pool_by_id(cl.pool_id);
-  co_return co_await authenticate(p, cl, std::string(str_or(c.input, "AuthFlow")), params_of(c.input, "AuthParameters"), false);
+  std::string flow(str_or(c.input, "AuthFlow"));
+  json::object params = params_of(c.input, "AuthParameters");
+  co_return co_await authenticate(p, cl, flow, params, false);
 }
 
 boost::asio::awaitable<Output> CognitoService::admin_initiate_auth(Call& c) {
   Pool p = pool_for(c);
   Client cl = client_for(std::string(str_or(c.input, "ClientId")));
   if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
-  co_return co_await authenticate(p, cl, std::string(str_or(c.input, "AuthFlow")), params_of(c.input, "AuthParameters"), true);
+  std::string flow(str_or(c.input, "AuthFlow"));
+  json::object params = params_of(c.input, "AuthParameters");
+  co_return co_await authenticate(p, cl, flow, params, true);
 }
 
 boost::asio::awaitable<json::object> CognitoService::authenticate(const Pool& p, const Client& cl, const std::string& flow,
@@ -145,7 +149,8 @@ boost::asio::awaitable<json::object> CognitoService::authenticate(const Pool& p,
   }
   if (!password_matches(*u, required(params, "PASSWORD"))) throw errors::not_authorized();
   check_temporary_password(p, *u);
-  co_return co_await after_password(p, cl, *u, "TokenGeneration_Authentication");
+  std::string source = "TokenGeneration_Authentication";
+  co_return co_await after_password(p, cl, *u, std::move(source));
 }
 
 // A temporary password (AdminCreateUser, AdminSetUserPassword without Permanent) is good for the
@@ -171,7 +176,8 @@ boost::asio::awaitable<json::object> CognitoService::after_password(const Pool& 
                                                               {"requiredAttributes", "[]"},
                                                               {"userAttributes", user_attributes_json(u)}}}};
   }
-  json::object tokens = co_await tokens_for(p, cl, u, now(), true, {}, token_source);
+  std::string no_origin;
+  json::object tokens = co_await tokens_for(p, cl, u, now(), true, std::move(no_origin), std::move(token_source));
   TriggerCall trigger{cl.id, "PostAuthentication", "PostAuthentication_Authentication", u.username,
                        json::object{{"userAttributes", trigger_attributes(u)}, {"newDeviceUsed", false}},
                        json::object{}};
@@ -196,7 +202,7 @@ boost::asio::awaitable<json::object> CognitoService::tokens_for(const Pool& p, c
 }
 
 boost::asio::awaitable<json::object> CognitoService::refresh_auth(const Pool& p, const Client& cl,
-                                                                  const json::object& params) {
+                                                                  const json::object& params, bool secret_checked) {
   std::string token = required(params, "REFRESH_TOKEN");
   auto rt = store_->refresh(token);
   if (!rt || rt->client_id != cl.id || rt->pool_id != p.id) throw errors::not_authorized("Invalid Refresh Token");
@@ -208,7 +214,7 @@ boost::asio::awaitable<json::object> CognitoService::refresh_auth(const Pool& p,
   if (rt->issued + seconds < now()) throw errors::not_authorized("Refresh Token has expired");
   auto u = store_->user(p, rt->username);
   if (!u) throw errors::not_authorized("Invalid Refresh Token");
-  if (!str_or(cl.doc, "ClientSecret").empty()) {
+  if (!secret_checked && !str_or(cl.doc, "ClientSecret").empty()) {
     std::string given(str_or(params, "SECRET_HASH"));
     std::string secret(str_or(cl.doc, "ClientSecret"));
     if (given.empty())
@@ -219,7 +225,14 @@ boost::asio::awaitable<json::object> CognitoService::refresh_auth(const Pool& p,
     if (!ok) throw errors::not_authorized("Unable to verify secret hash for client " + cl.id);
   }
   if (!opt_bool(u->doc, "enabled").value_or(true)) throw errors::not_authorized("User is disabled.");
-  json::object tokens = co_await tokens_for(p, cl, *u, rt->issued, false, rt->origin_jti, "TokenGeneration_RefreshTokens");
+  // Refresh token rotation (the client's RefreshTokenRotation): a new refresh token replaces the old one.
+  bool rotate = false;
+  if (auto* rot = opt_obj(cl.doc, "RefreshTokenRotation")) rotate = str_or(*rot, "Feature") == "ENABLED";
+  // Arguments as named locals: GCC 12 mishandles conditional-expression temporaries inside co_await.
+  std::string origin = rotate ? std::string() : rt->origin_jti;
+  std::string source = "TokenGeneration_RefreshTokens";
+  json::object tokens = co_await tokens_for(p, cl, *u, rt->issued, rotate, std::move(origin), std::move(source));
+  if (rotate) store_->revoke_refresh(token);
   co_return json::object{{"ChallengeParameters", json::object{}}, {"AuthenticationResult", std::move(tokens)}};
 }
 
@@ -246,7 +259,8 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
       throw errors::not_authorized();
     if (!opt_bool(u->doc, "enabled").value_or(true)) throw errors::not_authorized("User is disabled.");
     check_temporary_password(p, *u);
-    co_return co_await after_password(p, cl, *u, "TokenGeneration_Authentication");
+    std::string source = "TokenGeneration_Authentication";
+    co_return co_await after_password(p, cl, *u, std::move(source));
   }
   if (challenge == "NEW_PASSWORD_REQUIRED") {
     auto it = pending_.find(session);
@@ -269,7 +283,8 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     u->doc["modified"] = now();
     store_->put_user(p, *u);
     pending_.erase(it);
-    co_return co_await after_password(p, cl, *u, "TokenGeneration_NewPasswordChallenge");
+    std::string source = "TokenGeneration_NewPasswordChallenge";
+    co_return co_await after_password(p, cl, *u, std::move(source));
   }
   throw errors::unsupported("The challenge " + challenge + " is not supported by Stratus yet.");
 }
@@ -277,16 +292,18 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
 boost::asio::awaitable<Output> CognitoService::respond_to_auth_challenge(Call& c) {
   Client cl = client_for(std::string(str_or(c.input, "ClientId")));
   Pool p = pool_by_id(cl.pool_id);
-  co_return co_await respond(p, cl, std::string(str_or(c.input, "ChallengeName")), params_of(c.input, "ChallengeResponses"),
-                 std::string(str_or(c.input, "Session")));
+  std::string challenge(str_or(c.input, "ChallengeName")), session(str_or(c.input, "Session"));
+  json::object responses = params_of(c.input, "ChallengeResponses");
+  co_return co_await respond(p, cl, challenge, responses, session);
 }
 
 boost::asio::awaitable<Output> CognitoService::admin_respond_to_auth_challenge(Call& c) {
   Pool p = pool_for(c);
   Client cl = client_for(std::string(str_or(c.input, "ClientId")));
   if (cl.pool_id != p.id) throw errors::client_not_found(cl.id);
-  co_return co_await respond(p, cl, std::string(str_or(c.input, "ChallengeName")), params_of(c.input, "ChallengeResponses"),
-                 std::string(str_or(c.input, "Session")));
+  std::string challenge(str_or(c.input, "ChallengeName")), session(str_or(c.input, "Session"));
+  json::object responses = params_of(c.input, "ChallengeResponses");
+  co_return co_await respond(p, cl, challenge, responses, session);
 }
 
 Output CognitoService::global_sign_out(Call& c) {
@@ -321,6 +338,19 @@ Output CognitoService::revoke_token(Call& c) {
   if (rt->client_id != cl.id) throw AwsError("UnauthorizedException", "Token was not issued to this client.", 400);
   store_->revoke_refresh(token);
   return json::object{};
+}
+
+boost::asio::awaitable<Output> CognitoService::get_tokens_from_refresh_token(Call& c) {
+  Client cl = client_for(std::string(str_or(c.input, "ClientId")));
+  Pool p = pool_by_id(cl.pool_id);
+  std::string secret(str_or(cl.doc, "ClientSecret"));
+  if (!secret.empty() && !crypto::constant_time_equal(str_or(c.input, "ClientSecret"), secret))
+    throw errors::not_authorized("Unable to verify secret for client " + cl.id);
+  if (!allowed_flows(cl).contains("ALLOW_REFRESH_TOKEN_AUTH"))
+    throw errors::invalid_parameter("REFRESH_TOKEN_AUTH is not enabled for the client.");
+  json::object params{{"REFRESH_TOKEN", str_or(c.input, "RefreshToken")}};
+  json::object out = co_await refresh_auth(p, cl, params, true);
+  co_return json::object{{"AuthenticationResult", out["AuthenticationResult"]}};
 }
 
 }  // namespace stratus::cognito

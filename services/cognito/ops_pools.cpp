@@ -114,7 +114,7 @@ std::string next_token(size_t end, size_t total) { return end < total ? crypto::
 // UserPoolClientType from input (defaults as CreateUserPoolClient documents them).
 json::object client_settings(const json::object& in) {
   json::object d;
-  for (const char* k : {"ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits",
+  for (const char* k : {"ClientName", "RefreshTokenValidity", "RefreshTokenRotation", "AccessTokenValidity", "IdTokenValidity", "TokenValidityUnits",
                         "ReadAttributes", "WriteAttributes", "ExplicitAuthFlows", "SupportedIdentityProviders",
                         "CallbackURLs", "LogoutURLs", "DefaultRedirectURI", "AllowedOAuthFlows", "AllowedOAuthScopes",
                         "AllowedOAuthFlowsUserPoolClient", "AnalyticsConfiguration", "PreventUserExistenceErrors",
@@ -210,7 +210,7 @@ Output CognitoService::update_user_pool(Call& c) {
   // Tags survive an update that does not name them (TagResource is their usual route).
   if (!fresh.contains("UserPoolTags") && p.doc.contains("UserPoolTags")) fresh["UserPoolTags"] = p.doc.at("UserPoolTags");
   for (const char* k : {"AliasAttributes", "UsernameAttributes", "UsernameConfiguration", "SchemaAttributes", "CreationDate",
-                        "Domain", "CustomDomain", "SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
+                        "Domain", "CustomDomain", "CustomDomainConfig", "resource_servers", "SmsMfaConfiguration", "SoftwareTokenMfaConfiguration",
                         "EmailMfaConfiguration", "WebAuthnConfiguration"})
     if (auto* v = find(p.doc, k)) fresh[k] = *v;
   fresh["LastModifiedDate"] = now();
@@ -302,6 +302,73 @@ Output CognitoService::add_custom_attributes(Call& c) {
   }
   p.doc["SchemaAttributes"] = std::move(schema);
   p.doc["LastModifiedDate"] = now();
+  store_->put_pool(p);
+  return json::object{};
+}
+
+// Resource servers (OAuth scopes), kept in the pool's document under "resource_servers".
+namespace {
+json::object resource_server_type(const Pool& p, const json::object& rs) {
+  json::object o{{"UserPoolId", p.id}};
+  for (auto& [k, v] : rs) o[k] = v;
+  return o;
+}
+json::object& servers_of(Pool& p) {
+  if (!p.doc.contains("resource_servers") || !p.doc["resource_servers"].is_object()) p.doc["resource_servers"] = json::object{};
+  return p.doc["resource_servers"].as_object();
+}
+}  // namespace
+
+Output CognitoService::create_resource_server(Call& c) {
+  Pool p = pool_for(c);
+  std::string id(str_or(c.input, "Identifier"));
+  auto& servers = servers_of(p);
+  if (servers.contains(id)) throw errors::invalid_parameter(id + " already exists in user pool " + p.id + ".");
+  json::object rs{{"Identifier", id}, {"Name", str_or(c.input, "Name")}};
+  if (auto* scopes = opt_arr(c.input, "Scopes")) rs["Scopes"] = *scopes;
+  servers[id] = rs;
+  store_->put_pool(p);
+  return json::object{{"ResourceServer", resource_server_type(p, rs)}};
+}
+
+Output CognitoService::describe_resource_server(Call& c) {
+  Pool p = pool_for(c);
+  std::string id(str_or(c.input, "Identifier"));
+  auto& servers = servers_of(p);
+  if (!servers.contains(id)) throw errors::not_found("Resource server " + id + " does not exist.");
+  return json::object{{"ResourceServer", resource_server_type(p, servers[id].as_object())}};
+}
+
+Output CognitoService::list_resource_servers(Call& c) {
+  Pool p = pool_for(c);
+  std::vector<json::object> all;
+  for (auto& [k, v] : servers_of(p)) all.push_back(resource_server_type(p, v.as_object()));
+  auto [start, end] = page(all, c.input, "NextToken", "MaxResults", 50);
+  json::array list;
+  for (size_t i = start; i < end; ++i) list.push_back(all[i]);
+  json::object out{{"ResourceServers", std::move(list)}};
+  if (auto t = next_token(end, all.size()); !t.empty()) out["NextToken"] = t;
+  return out;
+}
+
+Output CognitoService::update_resource_server(Call& c) {
+  Pool p = pool_for(c);
+  std::string id(str_or(c.input, "Identifier"));
+  auto& servers = servers_of(p);
+  if (!servers.contains(id)) throw errors::not_found("Resource server " + id + " does not exist.");
+  json::object rs{{"Identifier", id}, {"Name", str_or(c.input, "Name")}};
+  if (auto* scopes = opt_arr(c.input, "Scopes")) rs["Scopes"] = *scopes;
+  servers[id] = rs;
+  store_->put_pool(p);
+  return json::object{{"ResourceServer", resource_server_type(p, rs)}};
+}
+
+Output CognitoService::delete_resource_server(Call& c) {
+  Pool p = pool_for(c);
+  std::string id(str_or(c.input, "Identifier"));
+  auto& servers = servers_of(p);
+  if (!servers.contains(id)) throw errors::not_found("Resource server " + id + " does not exist.");
+  servers.erase(id);
   store_->put_pool(p);
   return json::object{};
 }

@@ -121,7 +121,8 @@ boost::asio::awaitable<Output> CognitoService::sign_up(Call& c) {
   json::object out{{"UserConfirmed", auto_confirm}};
   if (!auto_confirm) {
     json::object details = send_code(p, u, "SIGN_UP");
-    co_await custom_message(p, cl.id, u, "CustomMessage_SignUp", "SIGN_UP");
+    std::string message_source = "CustomMessage_SignUp", message_purpose = "SIGN_UP";
+    co_await custom_message(p, cl.id, u, std::move(message_source), std::move(message_purpose));
     if (!details.empty()) out["CodeDeliveryDetails"] = std::move(details);
   }
   out["UserSub"] = u.sub;
@@ -165,7 +166,8 @@ boost::asio::awaitable<Output> CognitoService::resend_confirmation_code(Call& c)
   if (!u) throw AwsError("UserNotFoundException", "Username/client id combination not found.", 400);
   if (str_or(u->doc, "status") != "UNCONFIRMED") throw errors::invalid_parameter("User is already confirmed.");
   json::object details = send_code(p, *u, "SIGN_UP");
-  co_await custom_message(p, cl.id, *u, "CustomMessage_ResendCode", "SIGN_UP");
+  std::string message_source = "CustomMessage_ResendCode", message_purpose = "SIGN_UP";
+  co_await custom_message(p, cl.id, *u, std::move(message_source), std::move(message_purpose));
   json::object out;
   if (!details.empty()) out["CodeDeliveryDetails"] = std::move(details);
   co_return out;
@@ -478,7 +480,8 @@ boost::asio::awaitable<Output> CognitoService::forgot_password(Call& c) {
   if (!attrs || (str_or(*attrs, "email").empty() && str_or(*attrs, "phone_number").empty()))
     throw errors::invalid_parameter("Cannot reset password for the user as there is no registered/verified email or phone_number");
   json::object details = send_code(p, *u, "FORGOT_PASSWORD");
-  co_await custom_message(p, cl.id, *u, "CustomMessage_ForgotPassword", "FORGOT_PASSWORD");
+  std::string message_source = "CustomMessage_ForgotPassword", message_purpose = "FORGOT_PASSWORD";
+  co_await custom_message(p, cl.id, *u, std::move(message_source), std::move(message_purpose));
   co_return json::object{{"CodeDeliveryDetails", std::move(details)}};
 }
 

@@ -8,7 +8,8 @@ import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'no
 import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminGetUserCommand, AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand, CognitoIdentityProviderClient, ConfirmSignUpCommand, CreateGroupCommand,
-  CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolCommand, GetUserCommand, InitiateAuthCommand,
+  CreateUserPoolClientCommand, CreateUserPoolCommand, DescribeUserPoolCommand, GetTokensFromRefreshTokenCommand,
+  GetUserCommand, InitiateAuthCommand,
   ListUsersCommand, RespondToAuthChallengeCommand, SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -252,6 +253,29 @@ describe('Cognito user pools', () => {
     assert.equal(attrs.find((a) => a.getName() === 'email_verified').getValue(), 'true');
     await cb((done) => current.changePassword(PASSWORD, 'Changed-Pass1', done));
     assert.equal((await login('Changed-Pass1')).isValid(), true);
+  });
+
+  test('GetTokensFromRefreshToken with refresh token rotation', async () => {
+    const { UserPool } = await idp.send(new CreateUserPoolCommand({ PoolName: 'rotation' }));
+    const { UserPoolClient } = await idp.send(new CreateUserPoolClientCommand({ UserPoolId: UserPool.Id, ClientName: 'r',
+      GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      RefreshTokenRotation: { Feature: 'ENABLED', RetryGracePeriodSeconds: 0 } }));
+    await permanentUser(UserPool.Id, 'tom');
+    const first = (await idp.send(new InitiateAuthCommand({ ClientId: UserPoolClient.ClientId, AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'tom', PASSWORD, SECRET_HASH: secretHash(UserPoolClient.ClientSecret, 'tom', UserPoolClient.ClientId) } })))
+      .AuthenticationResult;
+    await rejects(idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: UserPoolClient.ClientId, ClientSecret: 'x'.repeat(51),
+      RefreshToken: first.RefreshToken })), 'NotAuthorizedException');
+    const next = (await idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: UserPoolClient.ClientId,
+      ClientSecret: UserPoolClient.ClientSecret, RefreshToken: first.RefreshToken }))).AuthenticationResult;
+    assert.ok(next.RefreshToken && next.RefreshToken !== first.RefreshToken);
+    assert.equal((await verifyToken(next.AccessToken, UserPool.Id)).username, 'tom');
+    await rejects(idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: UserPoolClient.ClientId,
+      ClientSecret: UserPoolClient.ClientSecret, RefreshToken: first.RefreshToken })),
+    'NotAuthorizedException', 'Refresh Token has been revoked');
+    const third = (await idp.send(new GetTokensFromRefreshTokenCommand({ ClientId: UserPoolClient.ClientId,
+      ClientSecret: UserPoolClient.ClientSecret, RefreshToken: next.RefreshToken }))).AuthenticationResult;
+    assert.ok(third.IdToken);
   });
 
   test('NEW_PASSWORD_REQUIRED after AdminCreateUser, groups in the tokens', async () => {

@@ -286,6 +286,30 @@ class CognitoTest(StratusTestCase):
         self.user_with_password(strict["Id"], "Quinn")
         self.assertErr(lambda: self.idp.admin_get_user(UserPoolId=strict["Id"], Username="quinn"), "UserNotFoundException")
 
+    def test_resource_servers(self):
+        p = self.pool()
+        pid = p["Id"]
+        rs = self.idp.create_resource_server(UserPoolId=pid, Identifier="https://api.example.com", Name="api",
+                                             Scopes=[{"ScopeName": "read", "ScopeDescription": "Read"}])["ResourceServer"]
+        self.assertEqual((rs["UserPoolId"], rs["Identifier"], rs["Name"]), (pid, "https://api.example.com", "api"))
+        self.assertEqual(rs["Scopes"], [{"ScopeName": "read", "ScopeDescription": "Read"}])
+        self.assertErr(lambda: self.idp.create_resource_server(UserPoolId=pid, Identifier="https://api.example.com",
+                                                               Name="dup"), "InvalidParameterException")
+        self.idp.create_resource_server(UserPoolId=pid, Identifier="orders", Name="orders")
+        listed = self.idp.list_resource_servers(UserPoolId=pid, MaxResults=1)
+        self.assertEqual(len(listed["ResourceServers"]), 1)
+        rest = self.idp.list_resource_servers(UserPoolId=pid, MaxResults=10, NextToken=listed["NextToken"])
+        self.assertEqual(sorted(r["Identifier"] for r in listed["ResourceServers"] + rest["ResourceServers"]),
+                         ["https://api.example.com", "orders"])
+        up = self.idp.update_resource_server(UserPoolId=pid, Identifier="orders", Name="orders2",
+                                             Scopes=[{"ScopeName": "write", "ScopeDescription": "Write"}])["ResourceServer"]
+        self.assertEqual(up["Name"], "orders2")
+        self.assertEqual(self.idp.describe_resource_server(UserPoolId=pid, Identifier="orders")["ResourceServer"]["Scopes"],
+                         [{"ScopeName": "write", "ScopeDescription": "Write"}])
+        self.idp.delete_resource_server(UserPoolId=pid, Identifier="orders")
+        self.assertErr(lambda: self.idp.describe_resource_server(UserPoolId=pid, Identifier="orders"),
+                       "ResourceNotFoundException")
+
     def test_domains(self):
         p = self.pool()
         other = self.pool()
