@@ -97,8 +97,12 @@ void Store::open(store::Database& db) {
 void Store::wipe() { db_->wipe(); }
 
 std::optional<LogGroup> Store::group(const Scope& s, std::string_view name) {
-  auto c = db_->query("SELECT " + std::string(kGroupCols) + " FROM groups g WHERE account = ? AND region = ? AND name = ?",
-                      s.account, s.region, name);
+  // Without storedBytes: summing the group's streams on every lookup (each PutLogEvents) grows
+  // with every Lambda environment that ever wrote to the group.
+  static const std::string sql =
+      "SELECT name, created, retention, kms, class, deletion_protection, tags, 0 FROM groups g "
+      "WHERE account = ? AND region = ? AND name = ?";
+  auto c = db_->query(sql, s.account, s.region, name);
   if (!c.next()) return std::nullopt;
   return read_group(c);
 }

@@ -56,6 +56,7 @@ class Store {
   void open(store::Database& db);
   void wipe();
 
+  // One group, without its stored bytes (0; the group listing computes them).
   std::optional<LogGroup> group(const Scope& s, std::string_view name);
   bool insert_group(const Scope& s, const LogGroup& g);  // false when it exists
   void update_group(const Scope& s, const LogGroup& g);
