@@ -120,8 +120,10 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
       }
       auto& msg = parser.get();
       // Trailer fields (error type and body of a failed stream) are merged into the fields by now.
-      req.headers.clear();
-      for (auto& f : msg) req.headers.emplace_back(to_lower(f.name_string()), std::string(f.value()));
+      if (parser.chunked()) {
+        req.headers.clear();
+        for (auto& f : msg) req.headers.emplace_back(to_lower(f.name_string()), std::string(f.value()));
+      }
       req.body = Payload(chunked.empty() ? std::move(msg.body()) : std::move(chunked));
       const bool keep_alive = msg.keep_alive();
       const unsigned version = msg.version();
