@@ -466,7 +466,7 @@ HttpResponse json_reply(int status, const json::value& v) {
 }  // namespace
 
 Service::Claim CognitoService::claim(HttpRequest& req) const {
-  if (req.path.starts_with("/_stratus/cognito-idp/")) return Claim::http;
+  if (req.path.starts_with("/_stratus/cognito-idp/") || req.path.starts_with("/_aws/cognito-idp/")) return Claim::http;
   std::string pool, doc;
   if ((req.method == "GET" || req.method == "HEAD") && well_known(req.path, pool, doc)) return Claim::http;
   return Claim::none;
@@ -494,6 +494,8 @@ boost::asio::awaitable<HttpResponse> CognitoService::handle_http(RequestContext&
                               });
   }
   std::string_view path = req.path;
+  if ((path == "/_aws/cognito-idp/oauth2/token" || path == "/_stratus/cognito-idp/oauth2/token") && req.method == "POST")
+    co_return co_await oauth_token(req);
   if (path == "/_stratus/cognito-idp/codes" && req.method == "GET") {
     const std::string* pool = req.query_param("userPoolId");
     const std::string* user = req.query_param("username");
@@ -510,6 +512,86 @@ boost::asio::awaitable<HttpResponse> CognitoService::handle_http(RequestContext&
     co_return json_reply(200, json::object{{"codes", std::move(list)}});
   }
   co_return json_reply(404, json::object{{"message", "Not Found: " + std::string(path)}});
+}
+
+// The OAuth 2.0 token endpoint (Cognito developer guide, "The token issuer endpoint"). Errors are
+// {"error": "<code>"} with status 400, as AWS answers them.
+boost::asio::awaitable<HttpResponse> CognitoService::oauth_token(const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> form = parse_query_string(req.body.read_all(), true);
+  auto get = [&](std::string_view k) {
+    for (auto& [name, value] : form)
+      if (name == k) return value;
+    return std::string();
+  };
+  auto oauth_error = [](const char* code) { return json_reply(400, json::object{{"error", code}}); };
+  std::string client_id = get("client_id"), secret = get("client_secret");
+  if (const std::string* auth = req.header("authorization"); auth && auth->size() > 6 && iequals(auth->substr(0, 6), "Basic ")) {
+    auto decoded = crypto::base64_decode(trim(std::string_view(*auth).substr(6)));
+    if (!decoded || decoded->find(':') == std::string::npos) co_return oauth_error("invalid_client");
+    client_id = decoded->substr(0, decoded->find(':'));
+    secret = decoded->substr(decoded->find(':') + 1);
+  }
+  auto cl = store_->client(client_id);
+  std::optional<Pool> p = cl ? store_->pool(cl->pool_id) : std::nullopt;
+  if (!cl || !p) co_return oauth_error("invalid_client");
+  std::string real(str_or(cl->doc, "ClientSecret"));
+  if (!real.empty() && !crypto::constant_time_equal(secret, real)) co_return oauth_error("invalid_client");
+  std::string grant = get("grant_type");
+  if (grant == "client_credentials") {
+    if (real.empty()) co_return oauth_error("invalid_client");
+    bool allowed = opt_bool(cl->doc, "AllowedOAuthFlowsUserPoolClient").value_or(false);
+    bool has_flow = false;
+    if (auto* flows = opt_arr(cl->doc, "AllowedOAuthFlows"))
+      for (auto& f : *flows) has_flow |= f.is_string() && f.as_string() == "client_credentials";
+    if (!allowed || !has_flow) co_return oauth_error("unauthorized_client");
+    std::vector<std::string> permitted;
+    if (auto* scopes = opt_arr(cl->doc, "AllowedOAuthScopes"))
+      for (auto& sc : *scopes)
+        if (sc.is_string() && sc.as_string().find('/') != json::string::npos) permitted.emplace_back(sc.as_string());
+    std::vector<std::string> granted;
+    for (auto part : split(get("scope"), ' ')) {
+      if (part.empty()) continue;
+      if (std::find(permitted.begin(), permitted.end(), part) == permitted.end()) co_return oauth_error("invalid_scope");
+      granted.emplace_back(part);
+    }
+    if (granted.empty()) granted = permitted;
+    if (granted.empty()) co_return oauth_error("invalid_scope");
+    std::string scope;
+    for (auto& g : granted) scope += (scope.empty() ? "" : " ") + g;
+    const int64_t iat = static_cast<int64_t>(std::floor(now()));
+    const int64_t ttl = validity(cl->doc, "AccessTokenValidity", "AccessToken", 1, "hours");
+    json::object claims{{"sub", cl->id},
+                        {"token_use", "access"},
+                        {"scope", scope},
+                        {"auth_time", iat},
+                        {"iss", "https://cognito-idp." + p->region + ".amazonaws.com/" + p->id},
+                        {"exp", iat + ttl},
+                        {"iat", iat},
+                        {"version", 2},
+                        {"jti", ids::uuid4()},
+                        {"client_id", cl->id}};
+    co_return json_reply(200, json::object{{"access_token", sign_jwt(p->key_pem, p->kid, claims)},
+                                           {"expires_in", ttl},
+                                           {"token_type", "Bearer"}});
+  }
+  if (grant == "refresh_token") {
+    json::object params{{"REFRESH_TOKEN", get("refresh_token")}};
+    bool failed = false;
+    json::object result;
+    try {
+      result = co_await refresh_auth(*p, *cl, params, true);
+    } catch (const AwsError&) {
+      failed = true;
+    }
+    if (failed) co_return oauth_error("invalid_grant");
+    const json::object& r = result["AuthenticationResult"].as_object();
+    json::object out{{"id_token", r.at("IdToken")}, {"access_token", r.at("AccessToken")}};
+    if (auto* rt = find(r, "RefreshToken")) out["refresh_token"] = *rt;
+    out["expires_in"] = r.at("ExpiresIn");
+    out["token_type"] = "Bearer";
+    co_return json_reply(200, out);
+  }
+  co_return oauth_error("unsupported_grant_type");
 }
 
 }  // namespace stratus::cognito

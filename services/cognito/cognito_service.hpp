@@ -149,6 +149,8 @@ class CognitoService final : public Service {
   json::object user_type(const User& u, const char* attrs_member) const;
   std::string new_session(const Pool& p, const Client& cl, const std::string& username, const std::string& challenge);
   double now() const;
+  // POST /_aws/cognito-idp/oauth2/token (the LocalStack path): client_credentials and refresh_token grants.
+  boost::asio::awaitable<HttpResponse> oauth_token(const HttpRequest& req);
 
   std::unique_ptr<Store> store_;
   // In-flight challenges (auth sessions live minutes, like AWS's Session values).

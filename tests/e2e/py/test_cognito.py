@@ -310,6 +310,49 @@ class CognitoTest(StratusTestCase):
         self.assertErr(lambda: self.idp.describe_resource_server(UserPoolId=pid, Identifier="orders"),
                        "ResourceNotFoundException")
 
+    def oauth(self, form, basic=None):
+        import urllib.parse
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if basic:
+            headers["Authorization"] = "Basic " + base64.b64encode(("%s:%s" % basic).encode()).decode()
+        status, _, body = self.stratus.http("POST", "/_aws/cognito-idp/oauth2/token", urllib.parse.urlencode(form),
+                                            headers)
+        return status, json.loads(body)
+
+    def test_oauth_token_endpoint(self):
+        p = self.pool()
+        pid = p["Id"]
+        self.idp.create_resource_server(UserPoolId=pid, Identifier="orders", Name="orders",
+                                        Scopes=[{"ScopeName": "read", "ScopeDescription": "r"},
+                                                {"ScopeName": "write", "ScopeDescription": "w"}])
+        m2m = self.idp.create_user_pool_client(UserPoolId=pid, ClientName="m2m", GenerateSecret=True,
+                                               AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["orders/read"],
+                                               AllowedOAuthFlowsUserPoolClient=True)["UserPoolClient"]
+        cid, secret = m2m["ClientId"], m2m["ClientSecret"]
+        status, body = self.oauth({"grant_type": "client_credentials"}, (cid, secret))
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["token_type"], body["expires_in"]), ("Bearer", 3600))
+        claims = self.verify(body["access_token"], pid)
+        self.assertEqual((claims["sub"], claims["client_id"], claims["token_use"], claims["scope"]),
+                         (cid, cid, "access", "orders/read"))
+        status, body = self.oauth({"grant_type": "client_credentials", "scope": "orders/read",
+                                   "client_id": cid, "client_secret": secret})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.oauth({"grant_type": "client_credentials", "scope": "orders/write"}, (cid, secret)),
+                         (400, {"error": "invalid_scope"}))
+        self.assertEqual(self.oauth({"grant_type": "client_credentials"}, (cid, "x" * 51)), (400, {"error": "invalid_client"}))
+        self.assertEqual(self.oauth({"grant_type": "password"}, (cid, secret)), (400, {"error": "unsupported_grant_type"}))
+        # The refresh_token grant for a user's refresh token.
+        public = self.client_for(pid)["ClientId"]
+        self.user_with_password(pid, "rita")
+        res = self.idp.initiate_auth(ClientId=public, AuthFlow="USER_PASSWORD_AUTH",
+                                     AuthParameters={"USERNAME": "rita", "PASSWORD": PASSWORD})["AuthenticationResult"]
+        status, body = self.oauth({"grant_type": "refresh_token", "client_id": public, "refresh_token": res["RefreshToken"]})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.verify(body["id_token"], pid)["cognito:username"], "rita")
+        self.assertEqual(self.oauth({"grant_type": "refresh_token", "client_id": public, "refresh_token": "bogus"}),
+                         (400, {"error": "invalid_grant"}))
+
     def test_domains(self):
         p = self.pool()
         other = self.pool()
