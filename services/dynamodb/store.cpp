@@ -1,6 +1,7 @@
 #include "store.hpp"
 
 #include <cstring>
+#include <stdexcept>
 
 // The pre-update hook (SQLITE_ENABLE_PREUPDATE_HOOK builds, e.g. Debian's and Ubuntu's libsqlite3).
 // Declared weak: against a library without it the addresses are null and writes fall back to a
@@ -150,23 +151,35 @@ void Store::migrate() {
 // (WAL) before it is acknowledged, as before.
 void Store::hold() {
   if (!hold_ || !sqlite3_get_autocommit(db_.handle())) return;
-  store::Statement& b = *hot_[kBegin];
-  b.clear();
-  while (b.step()) {
+  sqlite3_stmt* b = hot_[kBegin];
+  sqlite3_reset(b);
+  while (step(b)) {
   }
 }
 
 void Store::release() {
   hold_ = false;
   if (sqlite3_get_autocommit(db_.handle())) return;
-  store::Statement& c = *hot_[kCommit];
-  c.clear();
-  while (c.step()) {
+  sqlite3_stmt* c = hot_[kCommit];
+  sqlite3_reset(c);
+  while (step(c)) {
+  }
+}
+
+Store::~Store() { finalize_hot(); }
+
+void Store::finalize_hot() {
+  for (auto*& st : hot_) {
+    sqlite3_finalize(st);
+    st = nullptr;
   }
 }
 
 void Store::prepare_hot() {
-  for (size_t i = 0; i < std::size(kHotSql); ++i) hot_[i] = &db_.prepare(kHotSql[i]);
+  finalize_hot();
+  for (size_t i = 0; i < std::size(kHotSql); ++i)
+    if (sqlite3_prepare_v3(db_.handle(), kHotSql[i], -1, SQLITE_PREPARE_PERSISTENT, &hot_[i], nullptr) != SQLITE_OK)
+      throw std::runtime_error(std::string("prepare '") + kHotSql[i] + "': " + sqlite3_errmsg(db_.handle()));
   // The connection is DynamoDB's own: the hook sees only its statements.
   if (sqlite3_preupdate_hook && sqlite3_preupdate_old) {
     sqlite3_preupdate_hook(db_.handle(), &Store::on_preupdate, this);
@@ -184,18 +197,48 @@ void Store::on_preupdate(void* self, sqlite3* db, int op, const char* db_name, c
     static_cast<Store*>(self)->replaced_ = sqlite3_value_bytes(v);
 }
 
-store::Statement& Store::hot(int which) {
+sqlite3_stmt* Store::hot(int which) {
   // Re-opened here if SQLite ever ended it (an error can roll a transaction back).
   if (hold_ && which != kBegin && which != kCommit && which != kRollback) hold();
-  store::Statement& st = *hot_[which];
-  st.reset();  // every caller binds every parameter: clearing the bindings first is wasted work
+  sqlite3_stmt* st = hot_[which];
+  sqlite3_reset(st);  // every caller binds every parameter again: no need to clear the bindings
   return st;
 }
 
+// Like store::Statement::step: true while there is a row, reset when done, throws on errors.
+bool Store::step(sqlite3_stmt* st) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) return true;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE) return false;
+  throw std::runtime_error(std::string("step: ") + sqlite3_errmsg(db_.handle()));
+}
+
+namespace {
+// SQLITE_STATIC: the key's bytes outlive every step of the statement, which is reset (and
+// rebound) before its next use.
+void bind_key(sqlite3_stmt* st, int64_t tid, const ItemKey& k) {
+  sqlite3_bind_int64(st, 1, tid);
+  sqlite3_bind_int64(st, 2, k.h);
+  sqlite3_bind_blob64(st, 3, k.pk.data(), k.pk.size(), SQLITE_STATIC);
+  sqlite3_bind_blob64(st, 4, k.sk.data(), k.sk.size(), SQLITE_STATIC);
+}
+// Resets a read statement when the row has been used, so no read lingers.
+struct ResetOnExit {
+  sqlite3_stmt* st;
+  ~ResetOnExit() { sqlite3_reset(st); }
+};
+std::string_view column_blob(sqlite3_stmt* st, int c) {
+  const void* p = sqlite3_column_blob(st, c);
+  int n = sqlite3_column_bytes(st, c);
+  return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string_view();
+}
+}  // namespace
+
 Store::Tx::Tx(Store& s) : s_(s) {
   if (sqlite3_get_autocommit(s_.db_.handle())) {
-    store::Statement& b = s_.hot(kBegin);
-    while (b.step()) {
+    sqlite3_stmt* b = s_.hot(kBegin);
+    while (s_.step(b)) {
     }
     own_ = true;
   }
@@ -204,16 +247,16 @@ Store::Tx::Tx(Store& s) : s_(s) {
 void Store::Tx::commit() {
   done_ = true;
   if (!own_) return;
-  store::Statement& c = s_.hot(kCommit);
-  while (c.step()) {
+  sqlite3_stmt* c = s_.hot(kCommit);
+  while (s_.step(c)) {
   }
 }
 
 Store::Tx::~Tx() {
   if (done_ || !own_) return;
   try {
-    store::Statement& r = s_.hot(kRollback);
-    while (r.step()) {
+    sqlite3_stmt* r = s_.hot(kRollback);
+    while (s_.step(r)) {
     }
   } catch (const std::exception&) {
   }
@@ -244,49 +287,50 @@ void Store::delete_table(int64_t id) {
 }
 
 std::optional<std::string> Store::get(int64_t tid, const ItemKey& k) {
-  store::Statement& st = hot(kGet);
-  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
-  store::Cursor c(st);
-  if (!c.next()) return std::nullopt;
-  return std::string(c.blob(0));
+  sqlite3_stmt* st = hot(kGet);
+  bind_key(st, tid, k);
+  ResetOnExit done{st};
+  if (!step(st)) return std::nullopt;
+  return std::string(column_blob(st, 0));
 }
 
 std::optional<json::object> Store::get_item(int64_t tid, const ItemKey& k, int64_t* len) {
-  store::Statement& st = hot(kGet);
-  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
-  store::Cursor c(st);
-  if (!c.next()) {
+  sqlite3_stmt* st = hot(kGet);
+  bind_key(st, tid, k);
+  ResetOnExit done{st};
+  if (!step(st)) {
     if (len) *len = 0;
     return std::nullopt;
   }
-  std::string_view raw = c.blob(0);
+  std::string_view raw = column_blob(st, 0);
   if (len) *len = static_cast<int64_t>(raw.size());
   return parse_item(raw);
 }
 
 std::optional<int64_t> Store::stored_length(int64_t tid, const ItemKey& k) {
-  store::Statement& st = hot(kLen);
-  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
-  store::Cursor c(st);
-  if (!c.next()) return std::nullopt;
-  return c.i64(0);
+  sqlite3_stmt* st = hot(kLen);
+  bind_key(st, tid, k);
+  ResetOnExit done{st};
+  if (!step(st)) return std::nullopt;
+  return sqlite3_column_int64(st, 0);
 }
 
 std::optional<int64_t> Store::put(int64_t tid, const ItemKey& k, std::string_view item) {
-  store::Statement& st = hot(kPut);
-  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk}, store::Blob{item});
+  sqlite3_stmt* st = hot(kPut);
+  bind_key(st, tid, k);
+  sqlite3_bind_blob64(st, 5, item.data(), item.size(), SQLITE_STATIC);
   replaced_ = -1;
-  while (st.step()) {
+  while (step(st)) {
   }
   if (replaced_ < 0) return std::nullopt;
   return replaced_;
 }
 
 std::optional<int64_t> Store::del(int64_t tid, const ItemKey& k) {
-  store::Statement& st = hot(kDel);
-  st.bind_all(tid, k.h, store::Blob{k.pk}, store::Blob{k.sk});
+  sqlite3_stmt* st = hot(kDel);
+  bind_key(st, tid, k);
   replaced_ = -1;
-  while (st.step()) {
+  while (step(st)) {
   }
   if (replaced_ < 0) return std::nullopt;
   return replaced_;

@@ -34,6 +34,9 @@ std::string serialize_item(const json::object& item);
 class Store {
  public:
   explicit Store(store::Database& db) : db_(db) {}
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
   void migrate();
   store::Database& db() { return db_; }
   // In memory, one write transaction stays open for the life of the data (see hot()); release()
@@ -94,12 +97,15 @@ class Store {
   int64_t current_sequence() const { return seq_; }
 
  private:
-  // Hot statements, prepared once per schema (the Database owns them; reset() re-prepares).
-  store::Statement& hot(int which);
+  // Hot statements, prepared once per schema (migrate() re-prepares) and owned here rather than
+  // by the Database's cache: keys and items bind without a copy (the bytes outlive each step).
+  sqlite3_stmt* hot(int which);
+  bool step(sqlite3_stmt* st);
   void prepare_hot();
+  void finalize_hot();
   store::Database& db_;
   int64_t seq_ = 0;
-  store::Statement* hot_[8] = {};
+  sqlite3_stmt* hot_[8] = {};
   static void on_preupdate(void* self, sqlite3* db, int op, const char* db_name, const char* table, sqlite3_int64,
                            sqlite3_int64);
   void hold();
