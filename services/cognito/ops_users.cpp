@@ -60,6 +60,14 @@ std::string temporary_password() {
          ids::random_string(5, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789");
 }
 
+// What ForgotPassword / ResendConfirmationCode answer for an unknown user when the client hides
+// whether users exist (PreventUserExistenceErrors ENABLED): a plausible, made-up delivery.
+json::object simulated_delivery(const Pool& p) {
+  if (has(p.doc, "AutoVerifiedAttributes", "phone_number") && !has(p.doc, "AutoVerifiedAttributes", "email"))
+    return json::object{{"Destination", "+*******0000"}, {"DeliveryMedium", "SMS"}, {"AttributeName", "phone_number"}};
+  return json::object{{"Destination", "u***@e***"}, {"DeliveryMedium", "EMAIL"}, {"AttributeName", "email"}};
+}
+
 }  // namespace
 
 namespace {
@@ -135,6 +143,7 @@ boost::asio::awaitable<Output> CognitoService::confirm_sign_up(Call& c) {
   std::string given(str_or(c.input, "Username"));
   check_secret_hash(cl, given, &c.input, "SecretHash");
   auto u = find_login(p, given);
+  if (!u && str_or(cl.doc, "PreventUserExistenceErrors") == "ENABLED") throw errors::code_mismatch();
   if (!u) throw AwsError("UserNotFoundException", "Username/client id combination not found.", 400);
   if (str_or(u->doc, "status") != "UNCONFIRMED")
     throw errors::not_authorized("User cannot be confirmed. Current status is " + std::string(str_or(u->doc, "status")));
@@ -163,6 +172,8 @@ boost::asio::awaitable<Output> CognitoService::resend_confirmation_code(Call& c)
   std::string given(str_or(c.input, "Username"));
   check_secret_hash(cl, given, &c.input, "SecretHash");
   auto u = find_login(p, given);
+  if (!u && str_or(cl.doc, "PreventUserExistenceErrors") == "ENABLED")
+    co_return json::object{{"CodeDeliveryDetails", simulated_delivery(p)}};
   if (!u) throw AwsError("UserNotFoundException", "Username/client id combination not found.", 400);
   if (str_or(u->doc, "status") != "UNCONFIRMED") throw errors::invalid_parameter("User is already confirmed.");
   json::object details = send_code(p, *u, "SIGN_UP");
@@ -474,6 +485,8 @@ boost::asio::awaitable<Output> CognitoService::forgot_password(Call& c) {
   std::string given(str_or(c.input, "Username"));
   check_secret_hash(cl, given, &c.input, "SecretHash");
   auto u = find_login(p, given);
+  if (!u && str_or(cl.doc, "PreventUserExistenceErrors") == "ENABLED")
+    co_return json::object{{"CodeDeliveryDetails", simulated_delivery(p)}};
   if (!u) throw AwsError("UserNotFoundException", "Username/client id combination not found.", 400);
   if (!opt_bool(u->doc, "enabled").value_or(true)) throw errors::not_authorized("User is disabled.");
   const json::object* attrs = opt_obj(u->doc, "attrs");
@@ -491,6 +504,7 @@ boost::asio::awaitable<Output> CognitoService::confirm_forgot_password(Call& c) 
   std::string given(str_or(c.input, "Username"));
   check_secret_hash(cl, given, &c.input, "SecretHash");
   auto u = find_login(p, given);
+  if (!u && str_or(cl.doc, "PreventUserExistenceErrors") == "ENABLED") throw errors::code_mismatch();
   if (!u) throw AwsError("UserNotFoundException", "Username/client id combination not found.", 400);
   auto code = store_->code(p, u->username, "FORGOT_PASSWORD");
   if (!code || code->code != str_or(c.input, "ConfirmationCode")) throw errors::code_mismatch();

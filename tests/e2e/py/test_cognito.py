@@ -696,6 +696,20 @@ class CognitoTest(StratusTestCase):
         self.assertErr(lambda: self.idp.confirm_forgot_password(ClientId=cid, Username="ivy", ConfirmationCode=code,
                                                                 Password="Reset-Pass2"), "CodeMismatchException")
 
+    def test_prevent_user_existence_errors(self):
+        p = self.pool(AutoVerifiedAttributes=["email"])
+        cid = self.client_for(p["Id"], PreventUserExistenceErrors="ENABLED")["ClientId"]
+        self.assertErr(lambda: self.idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                                      AuthParameters={"USERNAME": "ghost", "PASSWORD": PASSWORD}),
+                       "NotAuthorizedException", "Incorrect username or password.")
+        r = self.idp.forgot_password(ClientId=cid, Username="ghost")
+        self.assertEqual(r["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL")
+        self.assertErr(lambda: self.idp.confirm_sign_up(ClientId=cid, Username="ghost", ConfirmationCode="123456"),
+                       "CodeMismatchException")
+        self.assertErr(lambda: self.idp.confirm_forgot_password(ClientId=cid, Username="ghost", ConfirmationCode="123456",
+                                                                Password=PASSWORD), "CodeMismatchException")
+        self.assertEqual(self.codes(p["Id"]), [])
+
     def test_groups_and_groups_claim(self):
         p = self.pool()
         pid = p["Id"]
