@@ -455,8 +455,15 @@ boost::asio::awaitable<AuthOutcome> cognito_authorize(DataPlane& dp, Env& env, c
   AuthOutcome o;
   o.kind = AuthOutcome::Kind::allow;
   json::object shown = stringify_claims(claims);
-  // REST APIs show exp and iat as Java date strings ("Fri Jul 29 18:52:53 UTC 2016"); auth_time stays
-  // numeric text (HTTP APIs' JWT authorizers keep both numeric).
+  // REST APIs join array claims with commas ("cognito:groups": "admins,readers"; HTTP APIs show
+  // "[admins readers]") and show exp and iat as Java date strings ("Fri Jul 29 18:52:53 UTC 2016");
+  // auth_time stays numeric text.
+  for (auto& [k, v] : claims)
+    if (v.is_array()) {
+      std::string joined;
+      for (auto& x : v.get_array()) joined += (joined.empty() ? "" : ",") + to_text(x);
+      shown[k] = joined;
+    }
   for (const char* k : {"exp", "iat"})
     if (auto n = number_claim(claims, k)) {
       std::time_t t = static_cast<std::time_t>(*n);

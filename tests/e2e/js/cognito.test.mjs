@@ -339,6 +339,8 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.Id, Username: 'walt', Password: PASSWORD, Permanent: true }));
     await idp.send(new CreateGroupCommand({ UserPoolId: pool.Id, GroupName: 'staff' }));
     await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.Id, Username: 'walt', GroupName: 'staff' }));
+    await idp.send(new CreateGroupCommand({ UserPoolId: pool.Id, GroupName: 'ops' }));
+    await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.Id, Username: 'walt', GroupName: 'ops' }));
     tokens = (await idp.send(new InitiateAuthCommand({ ClientId: client.ClientId, AuthFlow: 'USER_PASSWORD_AUTH',
       AuthParameters: { USERNAME: 'walt', PASSWORD } }))).AuthenticationResult;
   });
@@ -387,6 +389,7 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     assert.equal(claims.exp, javaDate(id.exp));
     assert.equal(claims.iat, javaDate(id.iat));
     assert.equal(claims.auth_time, String(id.auth_time));
+    assert.equal(claims['cognito:groups'], 'ops,staff');
 
     // A method with OAuth scopes takes access tokens carrying one of them.
     const scoped = await apigw.send(new CreateResourceCommand({ restApiId: api.id, parentId: api.rootResourceId, pathPart: 'scoped' }));
@@ -425,7 +428,7 @@ describe('Cognito with Lambda: API Gateway authorizers and triggers', () => {
     let jwt = (await r.json()).requestContext.authorizer.jwt;
     assert.equal(jwt.claims['cognito:username'], 'walt');
     assert.equal(jwt.claims.aud, client.ClientId);
-    assert.equal(jwt.claims['cognito:groups'], '[staff]');
+    assert.equal(jwt.claims['cognito:groups'], '[ops staff]');
     // Access tokens carry client_id instead of aud; the JWT authorizer accepts either.
     r = await call(tokens.AccessToken);
     assert.equal(r.status, 200);
