@@ -20,7 +20,8 @@ using asio::awaitable;
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 
-HttpRequest make_request(const http::request_header<>& h, const beast::tcp_stream& stream) {
+HttpRequest make_request(const http::request_header<>& h, const beast::tcp_stream& stream,
+                         const std::string* remote_ip) {
   HttpRequest r;
   r.method = std::string(h.method_string());
   r.target = std::string(h.target());
@@ -44,9 +45,13 @@ HttpRequest make_request(const http::request_header<>& h, const beast::tcp_strea
     r.headers.emplace_back(to_lower(f.name_string()), std::string(f.value()));
     r.header_names.emplace_back(f.name_string());
   }
-  boost::system::error_code ec;
-  auto ep = stream.socket().remote_endpoint(ec);
-  if (!ec) r.remote_ip = ep.address().to_string();
+  if (remote_ip) {
+    r.remote_ip = *remote_ip;
+  } else {
+    boost::system::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) r.remote_ip = ep.address().to_string();
+  }
   return r;
 }
 

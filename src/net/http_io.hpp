@@ -9,7 +9,10 @@
 
 namespace stratus::net {
 
-HttpRequest make_request(const boost::beast::http::request_header<>& h, const boost::beast::tcp_stream& stream);
+// `remote_ip`: the peer's address when the caller already knows it (a keep-alive session looks it
+// up once, not with a getpeername per request); otherwise it is asked of the socket.
+HttpRequest make_request(const boost::beast::http::request_header<>& h, const boost::beast::tcp_stream& stream,
+                         const std::string* remote_ip = nullptr);
 // Writes `r` (memory, file range or generated stream body); false when the connection failed.
 boost::asio::awaitable<bool> write_response(boost::beast::tcp_stream& stream, HttpResponse& r, unsigned version,
                                             bool keep_alive, bool head);

@@ -203,6 +203,13 @@ awaitable<bool> Session::write_response(HttpResponse& r, unsigned version, bool 
 awaitable<void> Session::run() {
   const Config& cfg = core_.config;
   std::vector<char> buf(64 * 1024);
+  // The peer of a connection never changes: looked up once, not per request.
+  std::string remote_ip;
+  {
+    boost::system::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip = ep.address().to_string();
+  }
   for (;;) {
     idle_ = true;
     if (core_.stopping) break;
@@ -229,7 +236,7 @@ awaitable<void> Session::run() {
     const bool keep_alive = header.keep_alive() && !core_.stopping;
     const unsigned version = header.version();
     const bool head = header.method() == http::verb::head;
-    HttpRequest req = net::make_request(header, stream_);
+    HttpRequest req = net::make_request(header, stream_, remote_ip.empty() ? nullptr : &remote_ip);
     Route route = core_.router->route(req, false);
 
     if (websocket::is_upgrade(header) && route.kind == Route::Kind::websocket && route.service) {
