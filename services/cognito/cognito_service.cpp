@@ -91,6 +91,10 @@ CognitoService::CognitoService()
   on("AdminUserGlobalSignOut", &CognitoService::admin_user_global_sign_out);
   on("RevokeToken", &CognitoService::revoke_token);
   on("GetTokensFromRefreshToken", &CognitoService::get_tokens_from_refresh_token);
+  on("AssociateSoftwareToken", &CognitoService::associate_software_token);
+  on("VerifySoftwareToken", &CognitoService::verify_software_token);
+  on("SetUserMFAPreference", &CognitoService::set_user_mfa_preference);
+  on("AdminSetUserMFAPreference", &CognitoService::admin_set_user_mfa_preference);
 }
 
 CognitoService::~CognitoService() = default;

@@ -99,6 +99,16 @@ class CognitoService final : public Service {
   Output admin_user_global_sign_out(Call& c);
   Output revoke_token(Call& c);
   boost::asio::awaitable<Output> get_tokens_from_refresh_token(Call& c);
+  // ops_mfa.cpp
+  Output associate_software_token(Call& c);
+  Output verify_software_token(Call& c);
+  Output set_user_mfa_preference(Call& c);
+  Output admin_set_user_mfa_preference(Call& c);
+  void set_mfa_preference(const Pool& p, User& u, const json::object& in);
+  bool totp_matches(std::string_view secret_b32, std::string_view code) const;
+  json::object mfa_fields(const User& u) const;  // UserMFASettingList, PreferredMfaSetting
+  // Tokens and the PostAuthentication trigger: the end of every successful sign-in.
+  boost::asio::awaitable<json::object> finish_auth(const Pool& p, const Client& cl, const User& u, std::string token_source);
   boost::asio::awaitable<json::object> authenticate(const Pool& p, const Client& cl, const std::string& flow,
                                                    const json::object& params, bool admin);
   // Tokens once the password is proven, or the next challenge (NEW_PASSWORD_REQUIRED).

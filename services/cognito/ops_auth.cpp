@@ -176,6 +176,18 @@ boost::asio::awaitable<json::object> CognitoService::after_password(const Pool& 
                                                               {"requiredAttributes", "[]"},
                                                               {"userAttributes", user_attributes_json(u)}}}};
   }
+  // TOTP MFA: pools with MFA ON or OPTIONAL ask users who enabled a software token for a code.
+  std::string mfa(str_or(p.doc, "MfaConfiguration", "OFF"));
+  if (mfa != "OFF" && opt_bool(u.doc, "totp_enabled").value_or(false)) {
+    co_return json::object{{"ChallengeName", "SOFTWARE_TOKEN_MFA"},
+                           {"Session", new_session(p, cl, u.username, "SOFTWARE_TOKEN_MFA")},
+                           {"ChallengeParameters", json::object{}}};
+  }
+  co_return co_await finish_auth(p, cl, u, std::move(token_source));
+}
+
+boost::asio::awaitable<json::object> CognitoService::finish_auth(const Pool& p, const Client& cl, const User& u,
+                                                                 std::string token_source) {
   std::string no_origin;
   json::object tokens = co_await tokens_for(p, cl, u, now(), true, std::move(no_origin), std::move(token_source));
   TriggerCall trigger{cl.id, "PostAuthentication", "PostAuthentication_Authentication", u.username,
@@ -285,6 +297,22 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     pending_.erase(it);
     std::string source = "TokenGeneration_NewPasswordChallenge";
     co_return co_await after_password(p, cl, *u, std::move(source));
+  }
+  if (challenge == "SOFTWARE_TOKEN_MFA") {
+    auto it = pending_.find(session);
+    if (session.empty() || it == pending_.end() || it->second.expires < now() || it->second.challenge != challenge ||
+        it->second.client_id != cl.id)
+      throw errors::not_authorized("Invalid session for the user, session is expired.");
+    std::string username = required(responses, "USERNAME");
+    check_secret_hash(cl, username, &responses);
+    std::string code = required(responses, "SOFTWARE_TOKEN_MFA_CODE");
+    auto u = store_->user(p, it->second.username);
+    if (!u) throw missing_user(cl);
+    if (!totp_matches(str_or(u->doc, "totp_secret"), code))
+      throw AwsError("CodeMismatchException", "Invalid code received for user", 400);
+    pending_.erase(it);
+    std::string source = "TokenGeneration_Authentication";
+    co_return co_await finish_auth(p, cl, *u, std::move(source));
   }
   throw errors::unsupported("The challenge " + challenge + " is not supported by Stratus yet.");
 }

@@ -241,7 +241,9 @@ boost::asio::awaitable<Output> CognitoService::admin_confirm_sign_up(Call& c) {
 Output CognitoService::admin_get_user(Call& c) {
   Pool p = pool_for(c);
   User u = user_for(p, std::string(str_or(c.input, "Username")));
-  return user_type(u, "UserAttributes");
+  json::object out = user_type(u, "UserAttributes");
+  for (auto& [k, v] : mfa_fields(u)) out[k] = v;
+  return out;
 }
 
 Output CognitoService::get_user(Call& c) {
@@ -250,7 +252,9 @@ Output CognitoService::get_user(Call& c) {
   json::object claims;
   access_session(std::string(str_or(c.input, "AccessToken")), p, u, claims);
   json::object full = user_type(u, "UserAttributes");
-  return json::object{{"Username", u.username}, {"UserAttributes", full["UserAttributes"]}};
+  json::object out{{"Username", u.username}, {"UserAttributes", full["UserAttributes"]}};
+  for (auto& [k, v] : mfa_fields(u)) out[k] = v;
+  return out;
 }
 
 Output CognitoService::admin_delete_user(Call& c) {

@@ -94,6 +94,16 @@ class SrpClient:
                 "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": ts}
 
 
+def totp(secret_b32, at=None):
+    """RFC 6238 with Cognito's parameters: HMAC-SHA1, 30-second steps, 6 digits."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((at if at is not None else time.time()) // 30)
+    mac = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    code = (int.from_bytes(mac[offset:offset + 4], "big") & 0x7FFFFFFF) % 1000000
+    return "%06d" % code
+
+
 def secret_hash(secret, username, client_id):
     return base64.b64encode(hmac.new(secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()).decode()
 
@@ -709,6 +719,46 @@ class CognitoTest(StratusTestCase):
         self.assertErr(lambda: self.idp.confirm_forgot_password(ClientId=cid, Username="ghost", ConfirmationCode="123456",
                                                                 Password=PASSWORD), "CodeMismatchException")
         self.assertEqual(self.codes(p["Id"]), [])
+
+    def test_totp_mfa(self):
+        p = self.pool()
+        pid = p["Id"]
+        cid = self.client_for(pid)["ClientId"]
+        self.idp.set_user_pool_mfa_config(UserPoolId=pid, SoftwareTokenMfaConfiguration={"Enabled": True},
+                                          MfaConfiguration="OPTIONAL")
+        self.user_with_password(pid, "sam")
+        login = lambda: self.idp.initiate_auth(ClientId=cid, AuthFlow="USER_PASSWORD_AUTH",
+                                               AuthParameters={"USERNAME": "sam", "PASSWORD": PASSWORD})
+        tok = login()["AuthenticationResult"]
+        self.assertErr(lambda: self.idp.set_user_mfa_preference(
+            AccessToken=tok["AccessToken"], SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}),
+            "InvalidParameterException", "User has not verified software token mfa")
+        secret = self.idp.associate_software_token(AccessToken=tok["AccessToken"])["SecretCode"]
+        self.assertRegex(secret, r"^[A-Z2-7]{32}$")
+        wrong = "000000" if totp(secret) != "000000" else "111111"
+        self.assertErr(lambda: self.idp.verify_software_token(AccessToken=tok["AccessToken"], UserCode=wrong),
+                       "EnableSoftwareTokenMFAException")
+        self.assertEqual(self.idp.verify_software_token(AccessToken=tok["AccessToken"], UserCode=totp(secret))["Status"],
+                         "SUCCESS")
+        self.idp.set_user_mfa_preference(AccessToken=tok["AccessToken"],
+                                         SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+        me = self.idp.get_user(AccessToken=tok["AccessToken"])
+        self.assertEqual((me["UserMFASettingList"], me["PreferredMfaSetting"]), (["SOFTWARE_TOKEN_MFA"], "SOFTWARE_TOKEN_MFA"))
+        ch = login()
+        self.assertEqual(ch["ChallengeName"], "SOFTWARE_TOKEN_MFA")
+        self.assertNotIn("AuthenticationResult", ch)
+        self.assertErr(lambda: self.idp.respond_to_auth_challenge(
+            ClientId=cid, ChallengeName="SOFTWARE_TOKEN_MFA", Session=ch["Session"],
+            ChallengeResponses={"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": wrong}),
+            "CodeMismatchException", "Invalid code received for user")
+        done = self.idp.respond_to_auth_challenge(
+            ClientId=cid, ChallengeName="SOFTWARE_TOKEN_MFA", Session=ch["Session"],
+            ChallengeResponses={"USERNAME": "sam", "SOFTWARE_TOKEN_MFA_CODE": totp(secret)})
+        self.assertEqual(self.verify(done["AuthenticationResult"]["AccessToken"], pid)["username"], "sam")
+        self.idp.admin_set_user_mfa_preference(UserPoolId=pid, Username="sam",
+                                               SoftwareTokenMfaSettings={"Enabled": False})
+        self.assertIn("AuthenticationResult", login())
+        self.assertNotIn("UserMFASettingList", self.idp.admin_get_user(UserPoolId=pid, Username="sam"))
 
     def test_groups_and_groups_claim(self):
         p = self.pool()
