@@ -52,7 +52,7 @@ class Bus {
   explicit Bus(Clock& clock) : clock_(clock) {}
   // `service` is the ARN service segment the handler owns: "sqs", "lambda", ...
   void register_target(std::string service, TargetHandler handler);
-  bool has_target(std::string_view service) const;
+  bool has_target(std::string_view service);  // starts the service that owns it
 
   // One attempt, now; throws AwsError when the target fails or is unknown.
   boost::asio::awaitable<json::value> deliver(const Delivery& d);

@@ -25,6 +25,8 @@ struct Config {
   std::vector<Credential> credentials;             // keys accepted in strict mode
   std::string log_level = "info";
   std::vector<std::string> services;               // empty: all
+  bool eager_services = false;                     // start every service at launch (default: on first use
+                                                   // in memory; always at launch with a data dir)
   bool cors = true;
   std::vector<std::string> cors_origins{"*"};
   std::string port_file;                           // written with the bound port once serving

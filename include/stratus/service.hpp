@@ -137,6 +137,8 @@ class Service {
   virtual boost::asio::awaitable<void> handle_websocket(RequestContext& ctx, HttpRequest& req, WebSocket& ws);
 
   const Handler* handler(std::string_view op) const;
+  // Whether start() has run. In memory mode services start on first use (ServiceRegistry::get).
+  bool running() const { return launched_; }
   const std::unordered_map<std::string, Handler>& handlers() const { return handlers_; }
 
  protected:
@@ -156,20 +158,32 @@ class Service {
   }
 
  private:
+  friend class ServiceRegistry;
   ServiceInfo info_;
   Env* env_ = nullptr;
+  bool launched_ = false;
   std::unordered_map<std::string, Handler> handlers_;
 };
 
 // The services of this process, in registration order (src/service_list.cpp).
+// Services start lazily, like LocalStack's: a service with no persisted state has nothing to
+// restore, so it starts on its first request, bus delivery or lookup by another service (get()).
+// With --data-dir every service starts at once (start_all), resuming its timers and pollers.
 class ServiceRegistry {
  public:
   void add(std::unique_ptr<Service> s);
+  // The service registered under `name`, started or not (nullptr if not enabled).
   Service* find(std::string_view name) const;
+  // The service registered under `name`, started first if it has not been (nullptr if not enabled).
+  Service* get(std::string_view name);
+  void ensure_started(Service& s);
+  void attach(Env& env) { env_ = &env; }
+  void start_all();
   const std::vector<std::unique_ptr<Service>>& all() const { return services_; }
 
  private:
   std::vector<std::unique_ptr<Service>> services_;
+  Env* env_ = nullptr;
 };
 
 // Every service Stratus has (src/service_list.cpp); `enabled` filters by name (empty = all).

@@ -178,7 +178,7 @@ DynamoDbStreamsService::DynamoDbStreamsService()
 void DynamoDbStreamsService::start(Env& env) { Service::start(env); }
 
 Engine& DynamoDbStreamsService::engine() {
-  if (!ddb_) ddb_ = dynamic_cast<DynamoDbService*>(env().services.find("dynamodb"));
+  if (!ddb_) ddb_ = dynamic_cast<DynamoDbService*>(env().services.get("dynamodb"));
   if (!ddb_) throw AwsError("ServiceUnavailable", "DynamoDB is not enabled in this Stratus instance", 503, false);
   return ddb_->engine();
 }

@@ -348,7 +348,7 @@ void LambdaService::retire(const Function& f) { runtime_->retire(f.arn()); }
 
 void LambdaService::deliver_logs(const std::string& account, const std::string& region, const std::string& group,
                                  const std::string& stream, std::vector<runtime::LogEvent> events) {
-  if (!env().services.find("logs")) return;
+  if (!env().services.get("logs")) return;
   uint64_t epoch = epoch_;
   asio::co_spawn(
       env().io,
@@ -403,7 +403,7 @@ awaitable<std::vector<std::pair<std::string, std::string>>> LambdaService::crede
     c.secret = "stratus-lambda";
     c.token = "stratus-lambda-session";
     c.expires = now + 3600;
-    if (env().services.find("sts")) {
+    if (env().services.get("sts")) {
       try {
         json::object assume;
         assume["RoleArn"] = role;

@@ -38,6 +38,7 @@ void load_yaml(const std::string& path, Config& c, std::vector<std::string>& cre
     else services = {y["services"].as<std::string>()};
   }
   if (y["cors"]) c.cors = y["cors"].as<bool>();
+  if (y["eager_services"]) c.eager_services = y["eager_services"].as<bool>();
   if (y["cors_origins"]) c.cors_origins = y["cors_origins"].as<std::vector<std::string>>();
   if (y["port_file"]) c.port_file = y["port_file"].as<std::string>();
   if (y["hostname_external"]) c.hostname_external = y["hostname_external"].as<std::string>();
@@ -100,6 +101,9 @@ std::optional<Config> parse_command_line(int argc, char** argv, int& exit_code) 
   app.add_option("--services", services, "Services to run, comma-separated (default: all)")
       ->envname("STRATUS_SERVICES")
       ->delimiter(',');
+  app.add_flag("--eager-services", c.eager_services,
+               "Start every service at launch instead of on first use (always so with --data-dir)")
+      ->envname("STRATUS_EAGER_SERVICES");
   app.add_flag("--cors,!--no-cors", c.cors, "Answer CORS for browser clients")->envname("STRATUS_CORS");
   app.add_option("--cors-origins", c.cors_origins, "Allowed origins (default *)")
       ->envname("STRATUS_CORS_ORIGINS")
@@ -124,6 +128,9 @@ std::optional<Config> parse_command_line(int argc, char** argv, int& exit_code) 
     return std::nullopt;
   }
   c.auth = auth == "strict" ? AuthMode::strict : AuthMode::open;
+  // LocalStack's switch for the same thing.
+  if (const char* e = std::getenv("EAGER_SERVICE_LOADING"); e && (std::string_view(e) == "1" || std::string_view(e) == "true"))
+    c.eager_services = true;
   if (!data_dir.empty()) c.data_dir = std::filesystem::absolute(data_dir);
   for (auto& s : services)
     for (auto part : split(s, ','))

@@ -41,12 +41,16 @@ void Bus::register_target(std::string service, TargetHandler handler) {
   targets_[std::move(service)] = std::move(handler);
 }
 
-bool Bus::has_target(std::string_view service) const { return targets_.count(std::string(service)) != 0; }
+bool Bus::has_target(std::string_view service) {
+  if (targets_.count(std::string(service))) return true;
+  return services_ && services_->get(service) && targets_.count(std::string(service));  // starts its owner
+}
 
 asio::awaitable<json::value> Bus::deliver(const Delivery& d) {
   auto arn = Arn::parse(d.target_arn);
   if (!arn) throw AwsError("InvalidArn", "Invalid target ARN: " + d.target_arn, 400);
   auto it = targets_.find(arn->service);
+  if (it == targets_.end() && services_ && services_->get(arn->service)) it = targets_.find(arn->service);
   if (it == targets_.end())
     throw AwsError("ResourceNotFoundException",
                    "Stratus has no delivery target for service '" + arn->service + "' (" + d.target_arn + ")", 404);
@@ -103,7 +107,7 @@ asio::awaitable<void> Bus::run(Delivery d, Completion on_done) {
 
 asio::awaitable<json::object> Bus::call(std::string_view service, std::string_view op, json::object input,
                                        std::string_view account, std::string_view region) {
-  Service* s = services_ ? services_->find(service) : nullptr;
+  Service* s = services_ ? services_->get(service) : nullptr;
   if (!s) throw AwsError("ResourceNotFoundException", "Service '" + std::string(service) + "' is not running", 404);
   const Handler* h = s->handler(op);
   if (!h) throw AwsError::not_implemented(service, op);

@@ -1,6 +1,10 @@
 #include <stratus/model.hpp>
 #include <stratus/service.hpp>
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
 namespace stratus {
 
 boost::asio::awaitable<HttpResponse> Service::handle_http(RequestContext&, HttpRequest&) {
@@ -25,6 +29,25 @@ Service* ServiceRegistry::find(std::string_view name) const {
   for (auto& s : services_)
     if (s->name() == name) return s.get();
   return nullptr;
+}
+
+Service* ServiceRegistry::get(std::string_view name) {
+  Service* s = find(name);
+  if (s) ensure_started(*s);
+  return s;
+}
+
+void ServiceRegistry::ensure_started(Service& s) {
+  if (s.launched_ || !env_) return;
+  s.launched_ = true;  // first: a start() that looks up another service may come back here
+  auto t0 = std::chrono::steady_clock::now();
+  s.start(*env_);
+  spdlog::debug("started {} in {} µs", s.name(),
+                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+}
+
+void ServiceRegistry::start_all() {
+  for (auto& s : services_) ensure_started(*s);
 }
 
 const model::Model* model_for(const ServiceInfo& info, Protocol p) {

@@ -223,6 +223,7 @@ boost::asio::awaitable<HttpResponse> dispatch(Core& core, HttpRequest& req, Rout
   const model::Model* m = route.kind == Route::Kind::model ? model_for(info, route.protocol) : nullptr;
   std::optional<AwsError> failure;
   try {
+    core.services.ensure_started(*svc);
     authenticate(core, req, ctx, route, m);
     if (route.kind == Route::Kind::http) {
       resp = co_await svc->handle_http(ctx, req);

@@ -23,7 +23,7 @@ HttpResponse json_response(int status, const json::value& v) {
 
 json::object health(Core& core) {
   json::object services;
-  for (auto& s : core.services.all()) services[s->name()] = s->health();
+  for (auto& s : core.services.all()) services[s->name()] = s->running() ? s->health() : "available";  // LocalStack's word for not yet started
   double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - core.started_at).count();
   return {{"services", std::move(services)},
           {"edition", "community"},
@@ -66,6 +66,7 @@ json::object clock_state(Core& core) {
 
 void reset_all(Core& core) {
   for (auto& s : core.services.all()) {
+    if (!s->running()) continue;  // never started: no state
     try {
       s->reset();
     } catch (const std::exception& e) {

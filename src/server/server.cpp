@@ -78,6 +78,7 @@ void Server::shutdown() {
         }
         auto& all = core_.services.all();
         for (auto it = all.rbegin(); it != all.rend(); ++it) {
+          if (!(*it)->running()) continue;
           try {
             (*it)->stop();
           } catch (const std::exception& e) {
@@ -110,12 +111,10 @@ int Server::run() {
   }
   core_.env.port = acceptor_->local_endpoint().port();
   core_.bus.attach(core_.services, core_.env.local_endpoint());
-  for (auto& s : core_.services.all()) {
-    auto t0 = std::chrono::steady_clock::now();
-    s->start(core_.env);
-    spdlog::debug("started {} in {} µs", s->name(),
-                  std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
-  }
+  core_.services.attach(core_.env);
+  // In memory there is nothing to restore: each service starts on first use. A data dir holds
+  // state whose timers, pollers and schedules must resume now.
+  if (core_.storage.persistent() || core_.config.eager_services) core_.services.start_all();
   if (!core_.config.port_file.empty()) {
     std::string tmp = core_.config.port_file + ".tmp";
     { std::ofstream(tmp) << core_.env.port << "\n"; }

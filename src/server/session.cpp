@@ -247,6 +247,7 @@ awaitable<void> Session::run() {
       stream_.expires_never();
       BeastWebSocket ws(std::move(stream_), hp.release());
       try {
+        core_.services.ensure_started(*route.service);
         co_await route.service->handle_websocket(ctx, req, ws);
       } catch (const std::exception& e) {
         spdlog::error("{} websocket: {}", route.service->name(), e.what());
