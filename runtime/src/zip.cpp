@@ -1,6 +1,7 @@
 #include <stratus/ids.hpp>
 #include <stratus/runtime/zip.hpp>
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 #include <zip.h>
 
@@ -14,25 +15,72 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// libzip is loaded on first use (dlopen) rather than linked: it drags in a shared OpenSSL, bzip2
+// and zlib whose pages a Stratus that never unpacks a Lambda package should not carry.
+#define STRATUS_LIBZIP_FUNCTIONS(X) \
+  X(zip_close) \
+  X(zip_discard) \
+  X(zip_error_fini) \
+  X(zip_error_init) \
+  X(zip_fclose) \
+  X(zip_file_add) \
+  X(zip_file_get_external_attributes) \
+  X(zip_file_set_external_attributes) \
+  X(zip_fopen_index) \
+  X(zip_fread) \
+  X(zip_get_num_entries) \
+  X(zip_open_from_source) \
+  X(zip_source_buffer) \
+  X(zip_source_buffer_create) \
+  X(zip_source_close) \
+  X(zip_source_free) \
+  X(zip_source_keep) \
+  X(zip_source_open) \
+  X(zip_source_read) \
+  X(zip_stat_index) \
+  X(zip_stat_init) \
+
+struct LibZip {
+#define STRATUS_LIBZIP_MEMBER(f) decltype(&::f) f = nullptr;
+  STRATUS_LIBZIP_FUNCTIONS(STRATUS_LIBZIP_MEMBER)
+#undef STRATUS_LIBZIP_MEMBER
+};
+
+const LibZip& lz() {
+  static const LibZip lib = [] {
+    LibZip l;
+    void* h = dlopen("libzip.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) h = dlopen("libzip.so", RTLD_NOW | RTLD_LOCAL);
+    if (!h) throw ZipError(std::string("cannot load libzip (install libzip4): ") + dlerror());
+#define STRATUS_LIBZIP_LOAD(f)                                          \
+    l.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f));               \
+    if (!l.f) throw ZipError("libzip has no " #f);
+    STRATUS_LIBZIP_FUNCTIONS(STRATUS_LIBZIP_LOAD)
+#undef STRATUS_LIBZIP_LOAD
+    return l;
+  }();
+  return lib;
+}
+
 constexpr const char* kInvalid = "Could not unzip uploaded file. Please check your file, then try to upload again.";
 
 struct Archive {
   zip_t* za = nullptr;
   explicit Archive(std::string_view bytes) {
     zip_error_t err;
-    zip_error_init(&err);
-    zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
+    lz().zip_error_init(&err);
+    zip_source_t* src = lz().zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
     if (!src) throw ZipError(kInvalid);
-    za = zip_open_from_source(src, ZIP_RDONLY, &err);
+    za = lz().zip_open_from_source(src, ZIP_RDONLY, &err);
     if (!za) {
-      zip_source_free(src);
-      zip_error_fini(&err);
+      lz().zip_source_free(src);
+      lz().zip_error_fini(&err);
       throw ZipError(kInvalid);
     }
-    zip_error_fini(&err);
+    lz().zip_error_fini(&err);
   }
   ~Archive() {
-    if (za) zip_discard(za);
+    if (za) lz().zip_discard(za);
   }
 };
 
@@ -45,15 +93,15 @@ struct Entry {
 
 Entry entry_at(zip_t* za, zip_uint64_t i) {
   zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) throw ZipError(kInvalid);
+  lz().zip_stat_init(&st);
+  if (lz().zip_stat_index(za, i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) throw ZipError(kInvalid);
   Entry e;
   e.name = st.name;
   e.size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
   e.dir = !e.name.empty() && e.name.back() == '/';
   zip_uint8_t opsys = 0;
   zip_uint32_t attr = 0;
-  if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) == 0 && opsys == ZIP_OPSYS_UNIX) {
+  if (lz().zip_file_get_external_attributes(za, i, 0, &opsys, &attr) == 0 && opsys == ZIP_OPSYS_UNIX) {
     e.mode = static_cast<mode_t>(attr >> 16);
     e.has_mode = e.mode != 0;
     e.symlink = S_ISLNK(e.mode);
@@ -64,12 +112,12 @@ Entry entry_at(zip_t* za, zip_uint64_t i) {
 }
 
 std::string read_entry(zip_t* za, zip_uint64_t i, uint64_t size) {
-  zip_file_t* zf = zip_fopen_index(za, i, 0);
+  zip_file_t* zf = lz().zip_fopen_index(za, i, 0);
   if (!zf) throw ZipError(kInvalid);
   std::string data;
   data.resize(size);
-  zip_int64_t got = size ? zip_fread(zf, data.data(), size) : 0;
-  zip_fclose(zf);
+  zip_int64_t got = size ? lz().zip_fread(zf, data.data(), size) : 0;
+  lz().zip_fclose(zf);
   if (got < 0 || static_cast<uint64_t>(got) != size) throw ZipError(kInvalid);
   return data;
 }
@@ -102,7 +150,7 @@ bool safe_entry_name(std::string_view name) {
 ZipSummary inspect_zip(std::string_view bytes) {
   Archive a(bytes);
   ZipSummary s;
-  zip_int64_t n = zip_get_num_entries(a.za, 0);
+  zip_int64_t n = lz().zip_get_num_entries(a.za, 0);
   if (n < 0) throw ZipError(kInvalid);
   for (zip_int64_t i = 0; i < n; ++i) {
     Entry e = entry_at(a.za, static_cast<zip_uint64_t>(i));
@@ -114,7 +162,7 @@ ZipSummary inspect_zip(std::string_view bytes) {
 
 ZipSummary extract_zip(std::string_view bytes, const fs::path& dest, uint64_t max_unzipped) {
   Archive a(bytes);
-  zip_int64_t n = zip_get_num_entries(a.za, 0);
+  zip_int64_t n = lz().zip_get_num_entries(a.za, 0);
   if (n < 0) throw ZipError(kInvalid);
   ZipSummary s;
   std::vector<Entry> entries;
@@ -173,41 +221,41 @@ ZipSummary extract_zip(std::string_view bytes, const fs::path& dest, uint64_t ma
 
 std::string make_zip(const std::vector<std::pair<std::string, std::string>>& files, bool executable) {
   zip_error_t err;
-  zip_error_init(&err);
-  zip_source_t* buf = zip_source_buffer_create(nullptr, 0, 0, &err);
-  zip_t* za = zip_open_from_source(buf, ZIP_TRUNCATE, &err);
+  lz().zip_error_init(&err);
+  zip_source_t* buf = lz().zip_source_buffer_create(nullptr, 0, 0, &err);
+  zip_t* za = lz().zip_open_from_source(buf, ZIP_TRUNCATE, &err);
   if (!za) {
-    zip_source_free(buf);
+    lz().zip_source_free(buf);
     throw ZipError("cannot create zip");
   }
-  zip_source_keep(buf);
+  lz().zip_source_keep(buf);
   for (auto& [name, content] : files) {
     // libzip copies nothing until zip_close: keep the bytes alive in a source it frees itself.
     void* copy = std::malloc(content.size() ? content.size() : 1);
     std::memcpy(copy, content.data(), content.size());
-    zip_source_t* fs = zip_source_buffer(za, copy, content.size(), 1);
-    zip_int64_t idx = zip_file_add(za, name.c_str(), fs, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
+    zip_source_t* fs = lz().zip_source_buffer(za, copy, content.size(), 1);
+    zip_int64_t idx = lz().zip_file_add(za, name.c_str(), fs, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
-      zip_source_free(fs);
+      lz().zip_source_free(fs);
       continue;
     }
     mode_t mode = S_IFREG | (executable || name == "bootstrap" ? 0755 : 0644);
-    zip_file_set_external_attributes(za, static_cast<zip_uint64_t>(idx), 0, ZIP_OPSYS_UNIX,
+    lz().zip_file_set_external_attributes(za, static_cast<zip_uint64_t>(idx), 0, ZIP_OPSYS_UNIX,
                                      static_cast<zip_uint32_t>(mode) << 16);
   }
-  if (zip_close(za) != 0) {
-    zip_discard(za);
-    zip_source_free(buf);
+  if (lz().zip_close(za) != 0) {
+    lz().zip_discard(za);
+    lz().zip_source_free(buf);
     throw ZipError("cannot write zip");
   }
   std::string out;
-  if (zip_source_open(buf) == 0) {
+  if (lz().zip_source_open(buf) == 0) {
     char tmp[65536];
     zip_int64_t n;
-    while ((n = zip_source_read(buf, tmp, sizeof tmp)) > 0) out.append(tmp, static_cast<size_t>(n));
-    zip_source_close(buf);
+    while ((n = lz().zip_source_read(buf, tmp, sizeof tmp)) > 0) out.append(tmp, static_cast<size_t>(n));
+    lz().zip_source_close(buf);
   }
-  zip_source_free(buf);
+  lz().zip_source_free(buf);
   return out;
 }
 
