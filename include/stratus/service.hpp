@@ -89,6 +89,8 @@ struct ServiceInfo {
   bool handles_cors = false;                 // the service answers CORS itself
   bool fallback = false;                     // receives requests no other rule claimed (S3)
   uint64_t max_body = 32ull << 20;           // 413 above
+  // The service's own error for a body over max_body (size 0: unknown); default the core's 413.
+  std::function<AwsError(uint64_t size, uint64_t limit)> too_large;
   std::string xml_namespace;                 // rest-xml root element namespace
   std::map<std::string, std::string, std::less<>> xml_root_names;  // rest-xml output shape → root element
   bool crc32_header = false;                 // x-amz-crc32 of the body (DynamoDB)

@@ -86,7 +86,13 @@ S3Service::S3Service()
           .request_id = RequestIdStyle::s3,
           .handles_cors = true,
           .fallback = true,
-          .max_body = 5ull << 30,
+          .max_body = 5ull << 30,  // one PUT; larger objects go through multipart uploads
+          .too_large =
+              [](uint64_t size, uint64_t limit) {
+                AwsError e("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400);
+                if (size) e.with("ProposedSize", std::to_string(size));
+                return e.with("MaxSizeAllowed", std::to_string(limit));
+              },
           .xml_namespace = "http://s3.amazonaws.com/doc/2006-03-01/",
           .xml_root_names =
               {

@@ -71,6 +71,7 @@ struct Core {
 boost::asio::awaitable<HttpResponse> dispatch(Core& core, HttpRequest& req, Route route);
 // Response for failures found before a request reaches a service (431, 413, garbage).
 HttpResponse early_error(Core& core, const Route* route, int status, std::string code, std::string message);
+HttpResponse early_error(Core& core, const Route* route, AwsError e);
 // Adds the headers every response carries (request id, Date, CORS).
 void finish_response(Core& core, const HttpRequest& req, const RequestContext& ctx, const Service* svc, HttpResponse& r);
 boost::asio::awaitable<HttpResponse> internal_endpoint(Core& core, HttpRequest& req);

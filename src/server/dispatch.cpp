@@ -171,10 +171,13 @@ void finish_response(Core& core, const HttpRequest& req, const RequestContext& c
 }
 
 HttpResponse early_error(Core& core, const Route* route, int status, std::string code, std::string message) {
+  return early_error(core, route, AwsError(std::move(code), std::move(message), status));
+}
+
+HttpResponse early_error(Core& core, const Route* route, AwsError e) {
   RequestContext ctx;
   const Service* svc = route ? route->service : nullptr;
   ctx.request_id = new_request_id(svc ? svc->info().request_id : RequestIdStyle::uuid);
-  AwsError e(std::move(code), std::move(message), status);
   Protocol p = route && route->service ? route->protocol : Protocol::json;
   const model::Model* m = svc ? model_for(svc->info(), p) : nullptr;
   HttpResponse r = protocol::encode_error(m, svc ? &svc->info() : nullptr, p, e, ctx);

@@ -17,6 +17,7 @@
 #include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <cstdio>
 #include <deque>
 #include <fcntl.h>
@@ -256,14 +257,30 @@ awaitable<void> Session::run() {
       co_return;
     }
 
-    // Body limits: 413 before reading (and before 100 Continue) when Content-Length says so.
+    // Body limits: an error before reading (and before 100 Continue) when the declared size is over:
+    // the decoded size of an aws-chunked body when the client states it, else Content-Length
+    // (with room for chunk signatures when it is aws-chunked without a decoded size).
     uint64_t limit = route.service ? route.service->info().max_body : (64ull << 20);
-    if (auto cl = hp.content_length(); cl && *cl > limit + (limit >> 4) + 65536) {
-      HttpResponse r = early_error(core_, &route, 413, "RequestEntityTooLarge",
-                                   "Request body of " + std::to_string(*cl) + " bytes exceeds the limit of " +
-                                       std::to_string(limit) + " bytes");
-      co_await write_response(r, version, false, head);
-      break;
+    auto too_large = [&](uint64_t size) {
+      if (route.service && route.service->info().too_large)
+        return early_error(core_, &route, route.service->info().too_large(size, limit));
+      return early_error(core_, &route, 413, "RequestEntityTooLarge",
+                         size ? "Request body of " + std::to_string(size) + " bytes exceeds the limit of " +
+                                    std::to_string(limit) + " bytes"
+                              : "Request body exceeds the limit of " + std::to_string(limit) + " bytes");
+    };
+    if (auto cl = hp.content_length()) {
+      uint64_t declared = *cl, allowed = limit;
+      uint64_t decoded = 0;
+      auto d = req.header_or("x-amz-decoded-content-length");
+      if (!d.empty() && std::from_chars(d.data(), d.data() + d.size(), decoded).ec == std::errc{}) declared = decoded;
+      else if (req.header_or("content-encoding").find("aws-chunked") != std::string_view::npos)
+        allowed = limit + (limit >> 4) + 65536;
+      if (declared > allowed) {
+        HttpResponse r = too_large(declared);
+        co_await write_response(r, version, false, head);
+        break;
+      }
     }
     if (version == 11 && iequals(req.header_or("expect"), "100-continue")) {
       static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -319,8 +336,7 @@ awaitable<void> Session::run() {
         if (!failed) req.body = sink.finish(req);
         if (large_body) buffer_.shrink_to_fit();  // idle keep-alive connections stay small
       } catch (const TooLarge&) {
-        early = early_error(core_, &route, 413, "RequestEntityTooLarge",
-                            "Request body exceeds the limit of " + std::to_string(limit) + " bytes");
+        early = too_large(0);
       } catch (const AwsError& e) {
         early = early_error(core_, &route, e.status ? e.status : 400, e.code, e.message);
       }

@@ -4,6 +4,7 @@ import base64
 import datetime
 import hashlib
 import os
+import socket
 import uuid
 import zlib
 
@@ -411,6 +412,35 @@ class S3Objects(S3TestCase):
         status, _, body = self.raw("GET", "/?list-type=2&prefix=vhost/", headers={"Host": "%s.s3.localhost" % self.b})
         self.assertEqual(status, 200)
         self.assertIn(b"<Key>vhost/key.txt</Key>", body)
+
+
+    def test_put_over_5_gib_is_entity_too_large_before_any_byte_is_read(self):
+        # AWS rejects a single PUT over 5 GiB from its declared size: 400 EntityTooLarge with the sizes.
+        for extra in ({"Content-Length": "5368709121"},
+                      {"Content-Length": "5368800000", "Content-Encoding": "aws-chunked",
+                       "x-amz-decoded-content-length": "5368709121",
+                       "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER"}):
+            head = "PUT /%s/huge.bin HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nExpect: 100-continue\r\n" % (self.b, self.stratus.port)
+            head += "".join("%s: %s\r\n" % kv for kv in extra.items()) + "\r\n"
+            s = socket.create_connection(("127.0.0.1", self.stratus.port), timeout=10)
+            try:
+                s.sendall(head.encode())
+                out = b""
+                while b"</Error>" not in out:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    out += chunk
+            finally:
+                s.close()
+            status_line, _, rest = out.partition(b"\r\n")
+            self.assertEqual(status_line, b"HTTP/1.1 400 Bad Request", out)
+            self.assertNotIn(b"100 Continue", out)
+            self.assertIn(b"<Code>EntityTooLarge</Code>", rest)
+            self.assertIn(b"<Message>Your proposed upload exceeds the maximum allowed size</Message>", rest)
+            self.assertIn(b"<ProposedSize>5368709121</ProposedSize>", rest)
+            self.assertIn(b"<MaxSizeAllowed>5368709120</MaxSizeAllowed>", rest)
+        self.assertEqual(self.s3.list_objects_v2(Bucket=self.b, Prefix="huge")["KeyCount"], 0)
 
 
 class S3Copy(S3TestCase):
