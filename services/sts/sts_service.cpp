@@ -45,11 +45,24 @@ StsService::StsService()
 
 void StsService::start(Env& env) {
   Service::start(env);
-  db_ = &env.storage.database("sts");
-  db_->migrate(kMigrations);
-  // Credentials issued before a restart (with --data-dir) keep working.
+  // In memory there is nothing to restore: the database opens with the first credentials issued
+  // (GetCallerIdentity, the call every SDK makes first, never needs it).
+  if (env.storage.persistent()) restore();
+}
+
+store::Database& StsService::db() {
+  if (!db_) {
+    db_ = &env().storage.database("sts");
+    db_->migrate(kMigrations);
+  }
+  return *db_;
+}
+
+// Credentials issued before a restart (with --data-dir) keep working.
+void StsService::restore() {
+  Env& env = this->env();
   double now = env.clock.now_seconds();
-  auto c = db_->query("SELECT access_key_id, secret_access_key, session_token, account_id, arn, user_id, expiration "
+  auto c = db().query("SELECT access_key_id, secret_access_key, session_token, account_id, arn, user_id, expiration "
                       "FROM credentials WHERE expiration > ?",
                       now);
   while (c.next())
@@ -57,7 +70,7 @@ void StsService::start(Env& env) {
 }
 
 void StsService::reset() {
-  db_->wipe();
+  if (db_) db_->wipe();
   env().identities.clear();
 }
 
@@ -67,7 +80,7 @@ json::object StsService::issue(Principal p, int64_t duration_seconds) {
   // Real session tokens are long opaque base64 strings; clients only pass them back.
   p.session_token = "IQoJb3JpZ2luX2VjE" + ids::random_string(340, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
   p.expiration = std::floor(env().clock.now_seconds()) + static_cast<double>(duration_seconds);
-  db_->run("INSERT OR REPLACE INTO credentials VALUES (?, ?, ?, ?, ?, ?, ?)", akid, p.secret_access_key,
+  db().run("INSERT OR REPLACE INTO credentials VALUES (?, ?, ?, ?, ?, ?, ?)", akid, p.secret_access_key,
            p.session_token, p.account_id, p.arn, p.user_id, p.expiration);
   json::object creds{{"AccessKeyId", akid},
                      {"SecretAccessKey", p.secret_access_key},

@@ -27,7 +27,9 @@ class StsService final : public Service {
 
   // Issues credentials for `p`, records them (store + identities) and returns the Credentials shape.
   json::object issue(Principal p, int64_t duration_seconds);
-  store::Database* db_ = nullptr;
+  store::Database& db();
+  void restore();
+  store::Database* db_ = nullptr;  // opened on first use
 };
 
 }  // namespace stratus::sts
