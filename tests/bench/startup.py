@@ -2,7 +2,9 @@
 """Measures a server's start → first successful response, and its idle RSS.
 
 usage: startup.py --runs N --request-kind {sts-query} -- <command with {port}>
-Prints JSON: {"ready_ms": [...], "rss_kib": N}
+Prints JSON: {"ready_ms": [...], "rss_kib": N, "rss_launch_kib": N}: rss_kib is the RSS once idle after
+the first response; rss_launch_kib once idle after launch, before any request (a server that starts
+its services on first use, as Stratus does in memory, has not started any then).
 """
 import argparse
 import json
@@ -91,7 +93,26 @@ def main():
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
-    print(json.dumps({"ready_ms": ready, "rss_kib": rss}))
+    # Idle after launch, no request yet: wait until the port accepts, then settle.
+    port = free_port()
+    p = subprocess.Popen([c.replace("{port}", str(port)) for c in cmd], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.001)
+    time.sleep(a.settle)
+    rss_launch = rss_kib(p.pid)
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    print(json.dumps({"ready_ms": ready, "rss_kib": rss, "rss_launch_kib": rss_launch}))
 
 
 if __name__ == "__main__":
