@@ -432,7 +432,8 @@ boost::asio::awaitable<AuthOutcome> cognito_authorize(DataPlane& dp, Env& env, c
   if (auto* arns = opt_arr(a, "providerARNs"))
     for (auto& arn : *arns) {
       // arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>
-      auto parts = split(to_text(arn), ':');
+      const std::string text = to_text(arn);  // split() views into it
+      auto parts = split(text, ':');
       if (parts.size() < 6) continue;
       std::string_view res = parts[5];
       issuers.push_back("https://cognito-idp." + std::string(parts[3]) + ".amazonaws.com/" +

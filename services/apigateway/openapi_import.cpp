@@ -477,9 +477,11 @@ json::object import_http_api(const Scope& s, const json::value& spec_v, bool fai
         json::array ids;
         if (auto* src = find(*az, "identitySource")) {
           if (src->is_array()) ids = src->get_array();
-          else
-            for (auto part : split(to_text(*src), ','))
+          else {
+            const std::string text = to_text(*src);  // split() views into it: it must outlive the loop
+            for (auto part : split(text, ','))
               if (!trim(part).empty()) ids.push_back(json::string(trim(part)));
+          }
         }
         if (ids.empty() && type == "JWT") ids.push_back(json::string("$request.header.Authorization"));
         in["IdentitySource"] = std::move(ids);

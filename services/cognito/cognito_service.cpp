@@ -553,7 +553,8 @@ boost::asio::awaitable<HttpResponse> CognitoService::oauth_token(const HttpReque
       for (auto& sc : *scopes)
         if (sc.is_string() && sc.as_string().find('/') != json::string::npos) permitted.emplace_back(sc.as_string());
     std::vector<std::string> granted;
-    for (auto part : split(get("scope"), ' ')) {
+    const std::string requested = get("scope");  // split() views into it: it must outlive the loop
+    for (auto part : split(requested, ' ')) {
       if (part.empty()) continue;
       if (std::find(permitted.begin(), permitted.end(), part) == permitted.end()) co_return oauth_error("invalid_scope");
       granted.emplace_back(part);
