@@ -47,12 +47,20 @@ class Router {
 
 class Session;
 
+// An io_context whose pending work (parked coroutines, queued handlers) can be destroyed while the
+// objects that work refers to, and the I/O objects services own, are still alive.
+class IoContext : public boost::asio::io_context {
+ public:
+  using boost::asio::io_context::io_context;
+  using boost::asio::io_context::shutdown;
+};
+
 struct Core {
   explicit Core(Config cfg);
   ~Core();
   Config config;
-  // Destroyed first (see ~Core): pending coroutine frames die while what they reference still lives.
-  std::unique_ptr<boost::asio::io_context> io_owner = std::make_unique<boost::asio::io_context>(1);
+  // Shut down first and destroyed last (see ~Core).
+  std::unique_ptr<IoContext> io_owner = std::make_unique<IoContext>(1);
   boost::asio::io_context& io = *io_owner;
   Clock clock{io.get_executor()};
   Bus bus{clock};

@@ -23,9 +23,10 @@ Core::Core(Config cfg)
       env{io, config, clock, bus, storage, pool, identities, services, 0} {}
 
 Core::~Core() {
-  // Pending coroutines (parked long polls, retries) are destroyed with the io_context, while the
-  // clock, bus, services and storage they reference are still alive.
-  io_owner.reset();
+  // Pending coroutines (parked long polls, retries) are destroyed now, while the clock, bus,
+  // services and storage they reference are alive; the io_context itself goes last, after the
+  // services have closed the descriptors and timers they own.
+  io_owner->shutdown();
 }
 
 Server::Server(Config cfg) : core_(std::move(cfg)) {}
