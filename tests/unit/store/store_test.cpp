@@ -68,6 +68,33 @@ TEST(Database, SqlErrorsThrow) {
   EXPECT_THROW(db.run("INSERT INTO items (account, region, k) VALUES ('a', 'r', 'x')"), std::runtime_error);  // PK
 }
 
+TEST(Database, InMemoryDatabasesArePrivateAndWriteNoFiles) {
+  // In memory, each database lives in SQLite's memdb VFS under a name of its own, with its
+  // rollback journal in memory too: nothing appears in the working directory.
+  auto dir = temp_dir();
+  auto cwd = fs::current_path();
+  fs::current_path(dir);
+  {
+    store::Database a("a", std::nullopt), b("a", std::nullopt);  // same service name, two databases
+    a.migrate(kMigrations);
+    b.migrate(kMigrations);
+    a.run("INSERT INTO items (account, region, k) VALUES ('a', 'r', 'only-in-a')");
+    EXPECT_FALSE(b.query("SELECT 1 FROM items").next());
+    {
+      auto tx = a.transaction();
+      const std::string v(500, 'x');
+      for (int i = 0; i < 2000; ++i)
+        a.run("INSERT INTO items (account, region, k, v) VALUES ('a', 'r', printf('k%d', ?), ?)", int64_t{i}, v);
+    }  // rolled back: the memory journal restores the pages
+    auto c = a.query("SELECT count(*) FROM items");
+    ASSERT_TRUE(c.next());
+    EXPECT_EQ(c.i64(0), 1);
+  }
+  EXPECT_TRUE(fs::is_empty(dir));
+  fs::current_path(cwd);
+  fs::remove_all(dir);
+}
+
 TEST(Database, WipeDropsDataAndKeepsSchema) {
   store::Database db("t", std::nullopt);
   db.migrate(kMigrations);
