@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <list>
 
 namespace stratus::runtime {
@@ -36,6 +37,26 @@ HttpRequest from_head(const http::request_header<>& h) {
   }
   for (auto& f : h) r.headers.emplace_back(to_lower(f.name_string()), std::string(f.value()));
   return r;
+}
+
+constexpr std::size_t kCoalesceMax = 64 * 1024;
+
+void append_head(std::string& out, int status, unsigned version, bool keep_alive, const Headers& headers,
+                 std::size_t length) {
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += http::obsolete_reason(static_cast<http::status>(status));
+  out += "\r\n";
+  for (auto& [k, v] : headers) {
+    if (iequals(k, "content-length") || iequals(k, "connection") || iequals(k, "transfer-encoding")) continue;
+    out.append(k).append(": ").append(v).append("\r\n");
+  }
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  out += std::to_string(length);
+  out += "\r\n\r\n";
 }
 
 class Server final : public ApiServer, public std::enable_shared_from_this<Server> {
@@ -83,6 +104,7 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
       ~Erase() { l.erase(i); }
     } erase{self->streams_, it};
     beast::flat_buffer buffer;
+    std::string out;  // response heads (and held-back responses) not yet written
     while (!self->closed_) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(self->max_body_);
@@ -113,6 +135,7 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
           res.body() = R"({"errorMessage":"Exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"})";
           res.prepare_payload();
           res.keep_alive(false);
+          if (!out.empty()) co_await asio::async_write(stream.socket(), asio::buffer(out), tuple_awaitable);
           co_await http::async_write(stream, res, tuple_awaitable);
           break;
         }
@@ -137,12 +160,21 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
         resp.body = Payload(std::string(R"({"errorMessage":"Internal error","errorType":"InternalError"})"));
       }
       if (self->closed_) break;
-      http::response<http::string_body> res{static_cast<http::status>(resp.status), version};
-      for (auto& [k, v] : resp.headers) res.set(k, v);
-      res.body() = resp.body.kind() == Payload::Kind::memory ? std::move(resp.body.str()) : resp.body.read_all();
-      res.prepare_payload();
-      res.keep_alive(keep_alive);
-      auto [wec, wn] = co_await http::async_write(stream, res, tuple_awaitable);
+      // The response is serialised here (a status line and a few fields, no Beast serializer) and
+      // written with the body as a second buffer. When the runtime has pipelined its next request
+      // (our node bootstrap posts a response together with the following GET /next), the
+      // response waits and goes out in one write with the next one: the runtime, which does not
+      // wait for it, is woken once per invocation instead of twice.
+      const int status = resp.status;
+      std::string body = resp.body.kind() == Payload::Kind::memory ? std::move(resp.body.str()) : resp.body.read_all();
+      append_head(out, status, version, keep_alive, resp.headers, body.size());
+      if (keep_alive && buffer.size() > 0 && body.size() <= kCoalesceMax) {
+        out += body;
+        continue;
+      }
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(out), asio::buffer(body)};
+      auto [wec, wn] = co_await asio::async_write(stream.socket(), bufs, tuple_awaitable);
+      out.clear();
       if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;
