@@ -143,6 +143,11 @@ User CognitoService::user_for(const Pool& p, const std::string& username) {
   throw errors::user_not_found();
 }
 
+void CognitoService::save_user(const Pool& p, User& u) {
+  u.doc["modified"] = now();
+  store_->put_user(p, u);
+}
+
 std::optional<User> CognitoService::find_login(const Pool& p, const std::string& name) {
   if (auto u = store_->user(p, name)) return u;
   // UsernameConfiguration.CaseSensitive false: usernames (and aliases) match in any case.

@@ -138,6 +138,8 @@ class CognitoService final : public Service {
   Pool pool_by_id(const std::string& id);
   Client client_for(const std::string& id);
   User user_for(const Pool& p, const std::string& username);
+  // Stamps the user's last-modified date (UserLastModifiedDate) and stores it.
+  void save_user(const Pool& p, User& u);
   // A user by sign-in name: the username, or an email / phone alias the pool allows.
   std::optional<User> find_login(const Pool& p, const std::string& name);
   // The pool, client and user an access token names; throws NotAuthorizedException when invalid.

@@ -292,8 +292,7 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     auto& attrs = u->doc["attrs"].as_object();
     for (auto& [k, v] : changes) attrs[k] = v;
     u->doc["status"] = "CONFIRMED";
-    u->doc["modified"] = now();
-    store_->put_user(p, *u);
+    save_user(p, *u);
     pending_.erase(it);
     std::string source = "TokenGeneration_NewPasswordChallenge";
     co_return co_await after_password(p, cl, *u, std::move(source));

@@ -123,8 +123,7 @@ void CognitoService::set_mfa_preference(const Pool& p, User& u, const json::obje
     u.doc["totp_enabled"] = enabled;
     u.doc["totp_preferred"] = enabled && opt_bool(*totp_settings, "PreferredMfa").value_or(false);
   }
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
 }
 
 Output CognitoService::set_user_mfa_preference(Call& c) {

@@ -157,8 +157,7 @@ boost::asio::awaitable<Output> CognitoService::confirm_sign_up(Call& c) {
     if (code->destination == str_or(attrs, "email")) attrs["email_verified"] = "true";
     else if (code->destination == str_or(attrs, "phone_number")) attrs["phone_number_verified"] = "true";
   }
-  u->doc["modified"] = now();
-  store_->put_user(p, *u);
+  save_user(p, *u);
   TriggerCall trigger{cl.id, "PostConfirmation", "PostConfirmation_ConfirmSignUp", u->username,
                        json::object{{"userAttributes", trigger_attributes(*u)}},
                        json::object{}};
@@ -228,9 +227,8 @@ boost::asio::awaitable<Output> CognitoService::admin_confirm_sign_up(Call& c) {
   if (str_or(u.doc, "status") != "UNCONFIRMED")
     throw errors::not_authorized("User cannot be confirmed. Current status is " + std::string(str_or(u.doc, "status")));
   u.doc["status"] = "CONFIRMED";
-  u.doc["modified"] = now();
   store_->delete_code(p, u.username, "SIGN_UP");
-  store_->put_user(p, u);
+  save_user(p, u);
   TriggerCall trigger{"CLIENT_ID_NOT_APPLICABLE", "PostConfirmation", "PostConfirmation_ConfirmSignUp", u.username,
                        json::object{{"userAttributes", trigger_attributes(u)}},
                        json::object{}};
@@ -278,8 +276,7 @@ Output CognitoService::admin_set_user_password(Call& c) {
   User u = user_for(p, std::string(str_or(c.input, "Username")));
   set_password(p, u, std::string(str_or(c.input, "Password")));
   u.doc["status"] = opt_bool(c.input, "Permanent").value_or(false) ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -303,8 +300,7 @@ Output CognitoService::admin_update_user_attributes(Call& c) {
   json::object changes = attrs_from(c.input, "UserAttributes");
   check_attributes(p, changes, false);
   apply_attributes(u, changes);
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -319,8 +315,7 @@ Output CognitoService::update_user_attributes(Call& c) {
     if (k == "email_verified" || k == "phone_number_verified")
       throw errors::invalid_parameter("Cannot modify the non-mutable attribute " + std::string(k));
   apply_attributes(u, changes);
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   json::array details;
   for (const char* a : {"email", "phone_number"})
     if (changes.contains(a) && has(p.doc, "AutoVerifiedAttributes", a)) details.push_back(verification_code(p, u, a));
@@ -348,8 +343,7 @@ Output CognitoService::verify_user_attribute(Call& c) {
   if (code->created + kCodeLifetime < now()) throw errors::expired_code();
   store_->delete_code(p, u.username, "VERIFY_" + attribute);
   attrs[attribute + "_verified"] = "true";
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -370,8 +364,7 @@ Output CognitoService::admin_delete_user_attributes(Call& c) {
   Pool p = pool_for(c);
   User u = user_for(p, std::string(str_or(c.input, "Username")));
   remove_attributes(p, u, c.input);
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -381,8 +374,7 @@ Output CognitoService::delete_user_attributes(Call& c) {
   json::object claims;
   access_session(std::string(str_or(c.input, "AccessToken")), p, u, claims);
   remove_attributes(p, u, c.input);
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -390,8 +382,7 @@ Output CognitoService::admin_disable_user(Call& c) {
   Pool p = pool_for(c);
   User u = user_for(p, std::string(str_or(c.input, "Username")));
   u.doc["enabled"] = false;
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -399,8 +390,7 @@ Output CognitoService::admin_enable_user(Call& c) {
   Pool p = pool_for(c);
   User u = user_for(p, std::string(str_or(c.input, "Username")));
   u.doc["enabled"] = true;
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -408,8 +398,7 @@ Output CognitoService::admin_reset_user_password(Call& c) {
   Pool p = pool_for(c);
   User u = user_for(p, std::string(str_or(c.input, "Username")));
   u.doc["status"] = "RESET_REQUIRED";
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   send_code(p, u, "FORGOT_PASSWORD");
   return json::object{};
 }
@@ -478,8 +467,7 @@ Output CognitoService::change_password(Call& c) {
   access_session(std::string(str_or(c.input, "AccessToken")), p, u, claims);
   if (!password_matches(u, std::string(str_or(c.input, "PreviousPassword")))) throw errors::not_authorized();
   set_password(p, u, std::string(str_or(c.input, "ProposedPassword")));
-  u.doc["modified"] = now();
-  store_->put_user(p, u);
+  save_user(p, u);
   return json::object{};
 }
 
@@ -517,8 +505,7 @@ boost::asio::awaitable<Output> CognitoService::confirm_forgot_password(Call& c) 
   store_->delete_code(p, u->username, "FORGOT_PASSWORD");
   if (str_or(u->doc, "status") == "RESET_REQUIRED" || str_or(u->doc, "status") == "FORCE_CHANGE_PASSWORD")
     u->doc["status"] = "CONFIRMED";
-  u->doc["modified"] = now();
-  store_->put_user(p, *u);
+  save_user(p, *u);
   TriggerCall trigger{cl.id, "PostConfirmation", "PostConfirmation_ConfirmForgotPassword", u->username,
                        json::object{{"userAttributes", trigger_attributes(*u)}},
                        json::object{}};
