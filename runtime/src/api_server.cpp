@@ -1,5 +1,7 @@
 #include "api_server.hpp"
 
+#include "net/http_io.hpp"
+
 #include <stratus/strings.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -40,24 +42,6 @@ HttpRequest from_head(const http::request_header<>& h) {
 }
 
 constexpr std::size_t kCoalesceMax = 64 * 1024;
-
-void append_head(std::string& out, int status, unsigned version, bool keep_alive, const Headers& headers,
-                 std::size_t length) {
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
-  out += std::to_string(status);
-  out += ' ';
-  out += http::obsolete_reason(static_cast<http::status>(status));
-  out += "\r\n";
-  for (auto& [k, v] : headers) {
-    if (iequals(k, "content-length") || iequals(k, "connection") || iequals(k, "transfer-encoding")) continue;
-    out.append(k).append(": ").append(v).append("\r\n");
-  }
-  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
-  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
-  out += "Content-Length: ";
-  out += std::to_string(length);
-  out += "\r\n\r\n";
-}
 
 class Server final : public ApiServer, public std::enable_shared_from_this<Server> {
  public:
@@ -165,9 +149,8 @@ class Server final : public ApiServer, public std::enable_shared_from_this<Serve
       // (our node bootstrap posts a response together with the following GET /next), the
       // response waits and goes out in one write with the next one: the runtime, which does not
       // wait for it, is woken once per invocation instead of twice.
-      const int status = resp.status;
       std::string body = resp.body.kind() == Payload::Kind::memory ? std::move(resp.body.str()) : resp.body.read_all();
-      append_head(out, status, version, keep_alive, resp.headers, body.size());
+      out += net::response_head(resp, version, keep_alive, body.size(), false);
       if (keep_alive && buffer.size() > 0 && body.size() <= kCoalesceMax) {
         out += body;
         continue;

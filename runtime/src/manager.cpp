@@ -135,7 +135,7 @@ std::string log_stream_name(double epoch_seconds, const std::string& version) {
   auto whole = static_cast<time_t>(epoch_seconds);
   std::tm tm{};
   gmtime_r(&whole, &tm);
-  char date[16];
+  char date[40];  // room for any int fields, as the compiler checks
   std::snprintf(date, sizeof date, "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return std::string(date) + "/[" + version + "]" + crypto::hex(crypto::random_bytes(16));
 }

@@ -83,8 +83,10 @@ bool valid_name(std::string_view n) {
   return true;
 }
 
-std::string head_block(const HttpResponse& r, unsigned version, bool keep_alive, std::optional<uint64_t> length,
-                       bool chunked) {
+}  // namespace
+
+std::string response_head(const HttpResponse& r, unsigned version, bool keep_alive, std::optional<uint64_t> length,
+                          bool chunked) {
   std::string h;
   h.reserve(256 + r.headers.size() * 48);
   h += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -113,8 +115,6 @@ std::string head_block(const HttpResponse& r, unsigned version, bool keep_alive,
   return h;
 }
 
-}  // namespace
-
 // Responses are framed by hand: the header block and the body go out in one gather write.
 // (Beast's serializer spends more instructions iterating its buffer sequences than the whole
 // service call of a typical request.)
@@ -129,20 +129,20 @@ awaitable<bool> write_response(beast::tcp_stream& stream, HttpResponse& r, unsig
       if (auto* cl = r.headers.get("content-length")) length = parse_int(*cl).value_or(0);
       else if (kind != Payload::Kind::stream) length = r.body.size();
     }
-    std::string h = head_block(r, version, keep_alive, length, false);
+    std::string h = response_head(r, version, keep_alive, length, false);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(h), tuple_awaitable);
     co_return !ec;
   }
   if (kind == Payload::Kind::memory) {
     const std::string& body = r.body.str();
-    std::string h = head_block(r, version, keep_alive, body.size(), false);
+    std::string h = response_head(r, version, keep_alive, body.size(), false);
     std::array<asio::const_buffer, 2> bufs{asio::buffer(h), asio::buffer(body)};
     auto [ec, n] = co_await asio::async_write(stream, bufs, tuple_awaitable);
     co_return !ec;
   }
   if (kind == Payload::Kind::file) {
     const uint64_t length = r.body.size();
-    std::string h = head_block(r, version, keep_alive, length, false);
+    std::string h = response_head(r, version, keep_alive, length, false);
     {
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(h), tuple_awaitable);
       if (ec) co_return false;
@@ -170,7 +170,7 @@ awaitable<bool> write_response(beast::tcp_stream& stream, HttpResponse& r, unsig
   std::optional<uint64_t> length;
   if (r.body.size() != UINT64_MAX) length = r.body.size();
   const bool chunked = !length && version == 11;
-  std::string h = head_block(r, version, keep_alive && (length || chunked), length, chunked);
+  std::string h = response_head(r, version, keep_alive && (length || chunked), length, chunked);
   {
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(h), tuple_awaitable);
     if (ec) co_return false;
