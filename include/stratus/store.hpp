@@ -102,8 +102,14 @@ struct Migration {
 
 class Database {
  public:
+  // How a database without a file is kept. `memdb`: in SQLite's memdb VFS, its pages copied into a
+  // page cache of the usual size as they are used; commits cost what they write. `page_cache`: as
+  // a ":memory:" database, whose page cache is the database — no copies, but every commit walks the
+  // whole cache (pcache1TruncateUnsafe), so only for a store that keeps one transaction open and
+  // hardly ever commits (DynamoDB's, in memory).
+  enum class InMemory { memdb, page_cache };
   // `file` empty: in memory.
-  Database(std::string name, std::optional<std::filesystem::path> file);
+  Database(std::string name, std::optional<std::filesystem::path> file, InMemory kind = InMemory::memdb);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -165,6 +171,7 @@ class Database {
   void close();
   std::string name_;
   std::optional<std::filesystem::path> file_;
+  InMemory kind_ = InMemory::memdb;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   std::vector<Migration> migrations_;
@@ -205,8 +212,10 @@ class Storage {
 
   bool persistent() const { return data_dir_.has_value(); }
   const std::optional<std::filesystem::path>& data_dir() const { return data_dir_; }
-  // <data-dir>/<name>.db, or an in-memory database. Opened once; the same object afterwards.
-  store::Database& database(const std::string& name);
+  // <data-dir>/<name>.db, or an in-memory database (of the given kind). Opened once; the same
+  // object afterwards.
+  store::Database& database(const std::string& name,
+                            store::Database::InMemory kind = store::Database::InMemory::memdb);
   // <data-dir>/<name>/ or a private temp directory removed at exit.
   store::BlobStore blobs(const std::string& name);
   // Where request bodies are spilled (same filesystem as the blobs, so a rename commits them).

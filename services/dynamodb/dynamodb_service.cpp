@@ -144,7 +144,9 @@ DynamoDbService::~DynamoDbService() = default;
 void DynamoDbService::start(Env& env) {
   Service::start(env);
   engine_->env = &env;
-  engine_->store = std::make_unique<Store>(env.storage.database("dynamodb"));
+  // In memory the store keeps one write transaction open (see Store::hold): a ":memory:" database
+  // serves its pages without copying them.
+  engine_->store = std::make_unique<Store>(env.storage.database("dynamodb", store::Database::InMemory::page_cache));
   engine_->store->migrate();
   engine_->load();
   boost::asio::co_spawn(env.io, ttl_sweeper(*engine_), boost::asio::detached);

@@ -78,13 +78,13 @@ Storage::~Storage() {
   }
 }
 
-store::Database& Storage::database(const std::string& name) {
+store::Database& Storage::database(const std::string& name, store::Database::InMemory kind) {
   std::lock_guard lock(mu_);
   for (auto& d : dbs_)
     if (d->name() == name) return *d;
   std::optional<fs::path> file;
   if (data_dir_) file = *data_dir_ / (name + ".db");
-  dbs_.push_back(std::make_unique<store::Database>(name, file));
+  dbs_.push_back(std::make_unique<store::Database>(name, file, kind));
   return *dbs_.back();
 }
 
