@@ -72,3 +72,32 @@ TEST(LogsStore, MigratesSchemaOneDataDirs) {
   EXPECT_GT(all[1].id, a[1].id);
   EXPECT_EQ(st.group_events(eu, "/g", {}, "", std::nullopt, std::nullopt, std::nullopt, 10).size(), 1u);
 }
+
+TEST(LogsStore, ExpiresEventsOlderThanTheGroupsRetention) {
+  store::Database db("logs", std::nullopt);
+  logs::Store st;
+  st.open(db);
+  const logs::Scope s{"000000000000", "us-east-1"};
+  const int64_t day = 86400000, now = 100 * day;
+  logs::LogGroup kept{"/kept", 1}, short_lived{"/short", 1};
+  short_lived.retention_days = 1;
+  ASSERT_TRUE(st.insert_group(s, kept));
+  ASSERT_TRUE(st.insert_group(s, short_lived));
+  for (const char* g : {"/kept", "/short"}) {
+    ASSERT_TRUE(st.insert_stream(s, g, logs::LogStream{"a", 1}));
+    st.append(s, g, "a", {logs::Event{0, "a", now - 3 * day, now, "old"}, logs::Event{0, "a", now - 1000, now, "new"}},
+              now);
+  }
+  st.expire(now);
+  auto all = [&](const char* g) {
+    std::vector<std::string> out;
+    for (auto& e : st.group_events(s, g, {}, "", std::nullopt, std::nullopt, std::nullopt, 10)) out.push_back(e.message);
+    return out;
+  };
+  EXPECT_EQ(all("/kept"), (std::vector<std::string>{"old", "new"}));
+  EXPECT_EQ(all("/short"), (std::vector<std::string>{"new"}));
+  // Deleting a group takes its streams and events, not another group's.
+  st.delete_group(s, "/short");
+  EXPECT_TRUE(all("/short").empty());
+  EXPECT_EQ(all("/kept").size(), 2u);
+}
