@@ -13,6 +13,7 @@
 #include "../services/scheduler/scheduler_service.hpp"
 #include "../services/apigateway/apigateway_service.hpp"
 #include "../services/cognito/cognito_service.hpp"
+#include "../services/ssm/ssm_service.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -38,6 +39,7 @@ void register_services(ServiceRegistry& registry, const std::vector<std::string>
       {"apigatewayv2", [] { return std::make_unique<apigateway::ApiGatewayV2Service>(); }},
       {"apigatewaymanagementapi", [] { return std::make_unique<apigateway::ApiGatewayManagementService>(); }},
       {"cognito-idp", [] { return std::make_unique<cognito::CognitoService>(); }},
+      {"ssm", [] { return std::make_unique<ssm::SsmService>(); }},
   };
   for (auto& name : enabled)
     if (std::none_of(all.begin(), all.end(), [&](auto& e) { return e.first == name; }))
