@@ -52,6 +52,21 @@ Selector lookup_selector(std::string_view raw) {
 
 }  // namespace
 
+std::optional<Parameter> SsmService::lookup(const Scope& s, std::string_view raw, Selector& sel) {
+  bool by_arn = raw.starts_with("arn:");
+  if (by_arn) {
+    std::string prefix = parameter_arn(s.region, s.account, "");
+    if (!raw.starts_with(prefix)) return std::nullopt;  // another account's or region's: not shared here
+    raw.remove_prefix(prefix.size());
+  }
+  sel = lookup_selector(raw);
+  if (!by_arn) return store().get(s, sel.name);
+  // An ARN drops the name's leading slash: "parameter/a/b" is "/a/b"; "parameter/x" is "/x" or "x".
+  if (auto p = store().get(s, "/" + sel.name)) return p;
+  if (sel.name.find('/') == std::string::npos) return store().get(s, sel.name);
+  return std::nullopt;
+}
+
 Output SsmService::put_parameter(Call& c) {
   const auto& in = c.input;
   Scope s = scope(c);
@@ -154,8 +169,8 @@ Output SsmService::put_parameter(Call& c) {
 
 Output SsmService::get_parameter(Call& c) {
   Scope s = scope(c);
-  Selector sel = lookup_selector(str_or(c.input, "Name"));
-  auto p = store().get(s, sel.name);
+  Selector sel;
+  auto p = lookup(s, str_or(c.input, "Name"), sel);
   if (!p) throw errors::parameter_not_found();
   const Version& v = select(*p, sel);
   bool decrypt = opt_bool(c.input, "WithDecryption").value_or(false);
@@ -170,8 +185,8 @@ Output SsmService::get_parameters(Call& c) {
   for (auto& raw : string_list(c.input, "Names")) {
     if (std::find(seen.begin(), seen.end(), raw) != seen.end()) continue;
     seen.push_back(raw);
-    Selector sel = lookup_selector(raw);
-    auto p = store().get(s, sel.name);
+    Selector sel;
+    auto p = lookup(s, raw, sel);
     const Version* v = nullptr;
     if (p) {
       if (sel.version) v = p->find(*sel.version);
@@ -207,8 +222,9 @@ Output SsmService::delete_parameters(Call& c) {
 Output SsmService::get_parameter_history(Call& c) {
   Scope s = scope(c);
   std::string name(str_or(c.input, "Name"));
-  check_lookup_name(name);
-  auto p = store().get(s, name);
+  Selector sel;
+  auto p = lookup(s, name, sel);
+  if (!sel.text.empty()) throw errors::validation(std::string(kInvalidNameMessage));
   if (!p) throw errors::parameter_not_found_named(name);
   bool decrypt = opt_bool(c.input, "WithDecryption").value_or(false);
   int64_t max = opt_int(c.input, "MaxResults").value_or(50);

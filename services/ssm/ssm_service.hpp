@@ -2,6 +2,7 @@
 // AWS Systems Manager Parameter Store (json 1.1, X-Amz-Target AmazonSSM.*): parameters with
 // versions, labels, tiers, tags, hierarchies and SecureString values. The rest of Systems
 // Manager (documents, automation, sessions, ...) is not implemented and answers 501.
+#include "model.hpp"
 #include "store.hpp"
 
 #include <stratus/service.hpp>
@@ -37,6 +38,9 @@ class SsmService final : public Service {
   // The Parameter shape of one version (GetParameter*, GetParametersByPath).
   json::object parameter_doc(const Scope& s, const Parameter& p, const Version& v, bool decrypt,
                              const std::string& selector) const;
+  // A parameter named by its name or ARN (this account and region's), with an optional ":version" or
+  // ":label" selector (returned in `sel`); nullopt when there is none.
+  std::optional<Parameter> lookup(const Scope& s, std::string_view raw, Selector& sel);
   // The tagged parameter named by ResourceType/ResourceId (throws InvalidResourceType/Id).
   Parameter tagged_resource(const Call& c);
 

@@ -54,6 +54,17 @@ class SsmTest(StratusTestCase):
         p = self.ssm.get_parameter(Name="plain")["Parameter"]
         self.assertEqual((p["Type"], p["Value"]), ("StringList", "a,b,c"))
         self.assertEqual(p["ARN"], "arn:aws:ssm:us-east-1:%s:parameter/plain" % ACCOUNT)
+        # By ARN (the caller's own account and region), with or without a selector.
+        arn = "arn:aws:ssm:us-east-1:%s:parameter/app/one/url" % ACCOUNT
+        p = self.ssm.get_parameter(Name=arn + ":1")["Parameter"]
+        self.assertEqual((p["Name"], p["Value"], p["Version"]), ("/app/one/url", "v1", 1))
+        self.assertEqual(self.ssm.get_parameter(Name=p["ARN"].replace("/app/one/url", "/plain"))["Parameter"]["Name"],
+                         "plain")
+        other = "arn:aws:ssm:us-east-1:111122223333:parameter/app/one/url"
+        r = self.ssm.get_parameters(Names=[arn, other])
+        self.assertEqual([x["Value"] for x in r["Parameters"]], ["v2"])
+        self.assertEqual(r["InvalidParameters"], [other])
+        self.assertEqual(len(self.ssm.get_parameter_history(Name=arn)["Parameters"]), 2)
         d = self.ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["/app/one/url"]}])
         m = d["Parameters"][0]
         self.assertEqual(m["Description"], "first")  # kept when overwriting without one
@@ -296,6 +307,22 @@ class SsmTest(StratusTestCase):
         with self.assertRaises(ClientError) as cm:
             self.ssm.list_documents()
         self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 501)
+
+    def test_zz_scoping_restart_and_reset(self):  # last: it restarts the server and wipes its state
+        self.ssm.put_parameter(Name="/keep/me", Value="kept", Type="SecureString", Tags=[{"Key": "k", "Value": "v"}])
+        self.ssm.label_parameter_version(Name="/keep/me", Labels=["live"])
+        west = self.client("ssm", region_name="eu-west-1")
+        self.assertEqual(west.get_parameters(Names=["/keep/me"])["InvalidParameters"], ["/keep/me"])
+        self.stratus.kill9()
+        self.stratus.restart()
+        ssm = self.stratus.client("ssm")
+        p = ssm.get_parameter(Name="/keep/me:live", WithDecryption=True)["Parameter"]
+        self.assertEqual((p["Value"], p["Version"], p["Selector"]), ("kept", 1, ":live"))
+        self.assertEqual(ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId="/keep/me")["TagList"],
+                         [{"Key": "k", "Value": "v"}])
+        self.assertEqual(self.stratus.reset()[0], 200)
+        e = self.err(lambda: ssm.get_parameter(Name="/keep/me"))
+        self.assertEqual(e["Code"], "ParameterNotFound")
 
     @unittest.skipUnless(cli_available(), "AWS CLI not installed")
     def test_cli(self):
