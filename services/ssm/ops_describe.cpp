@@ -24,18 +24,26 @@ std::vector<Filter> parse_filters(const json::object& in, bool by_path) {
   std::vector<Filter> out;
   auto* arr = opt_arr(in, "ParameterFilters");
   if (!arr) return out;
+  size_t index = 0;
   for (auto& fv : *arr) {
+    ++index;
     if (!fv.is_object()) continue;
     const auto& fo = fv.get_object();
     Filter f;
     f.key = std::string(str_or(fo, "Key"));
-    bool tag = f.key.starts_with("tag:");
+    bool tag = f.key.starts_with("tag:") && f.key.size() > 4;
     bool known = tag || one_of(f.key, {"Name", "Type", "KeyId", "Path", "Label", "Tier", "DataType"});
+    // The model's pattern for ParameterStringFilter.Key (Coral's validation wording).
+    if (!known)
+      throw errors::validation("1 validation error detected: Value '" + f.key + "' at 'parameterFilters." +
+                               std::to_string(index) +
+                               ".member.key' failed to satisfy constraint: Member must satisfy regular expression "
+                               "pattern: tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType");
     if (by_path) {
       if (!one_of(f.key, {"Type", "KeyId", "Label"}))
         throw errors::invalid_filter_key("The following filter key is not valid: " + f.key +
                                          ". Valid filter keys include: [Type, KeyId].");
-    } else if (!known || f.key == "Label") {
+    } else if (f.key == "Label") {
       throw errors::invalid_filter_key("The following filter key is not valid: " + f.key +
                                        ". Valid filter keys include: [Path, Name, Type, KeyId, Tier].");
     }

@@ -234,6 +234,15 @@ class SsmTest(StratusTestCase):
         self.assertEqual(e["Code"], "InvalidFilterValue")
         e = self.err(lambda: self.ssm.describe_parameters(ParameterFilters=[{"Key": "Label", "Values": ["x"]}]))
         self.assertEqual(e["Code"], "InvalidFilterKey")
+        e = self.err(lambda: self.ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["a"]},
+                                                                            {"Key": "Color", "Values": ["x"]}]))
+        self.assertEqual(e["Code"], "ValidationException")
+        self.assertEqual(e["Message"], "1 validation error detected: Value 'Color' at 'parameterFilters.2.member.key' "
+                                       "failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                                       "tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType")
+        e = self.err(lambda: self.ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["a"]},
+                                                                            {"Key": "Name", "Values": ["b"]}]))
+        self.assertEqual(e["Code"], "InvalidFilterKey")
         e = self.err(lambda: self.ssm.describe_parameters(ParameterFilters=[{"Key": "Path", "Values": ["nope"]}]))
         self.assertEqual(e["Code"], "InvalidFilterValue")
         e = self.err(lambda: self.ssm.describe_parameters(NextToken="bogus"))
