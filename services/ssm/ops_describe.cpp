@@ -164,8 +164,7 @@ Output SsmService::describe_parameters(Call& c) {
 
   json::array out;
   std::optional<std::string> next;
-  for (auto& p : store().all(s)) {
-    if (after && p.name <= *after) continue;
+  for (auto& p : store().all(s, "", after.value_or(""))) {
     const Version& v = p.latest();
     if (!std::all_of(filters.begin(), filters.end(), [&](auto& f) { return matches(f, p, v); })) continue;
     if (static_cast<int64_t>(out.size()) == max) {
@@ -208,8 +207,9 @@ Output SsmService::get_parameters_by_path(Call& c) {
 
   json::array out;
   std::optional<std::string> next;
-  for (auto& p : store().all(s)) {
-    if (after && p.name <= *after) continue;
+  // Names without a leading slash are at the root: only the path "/" narrows nothing.
+  std::string prefix = path == "/" ? std::string() : (path.ends_with('/') ? path : path + "/");
+  for (auto& p : store().all(s, prefix, after.value_or(""))) {
     if (!under_path(path, rooted(p.name), recursive)) continue;
     // With a Label filter the labelled version is returned.
     const Version* v = &p.latest();

@@ -108,12 +108,13 @@ std::optional<Parameter> Store::get(const Scope& s, std::string_view name) {
   return p;
 }
 
-std::vector<Parameter> Store::all(const Scope& s) {
+std::vector<Parameter> Store::all(const Scope& s, std::string_view prefix, std::string_view after) {
   static const std::string sql = "SELECT " + std::string(kVersionCols) +
                                  " FROM parameters p JOIN versions v ON v.account = p.account AND v.region = p.region "
-                                 "AND v.name = p.name WHERE p.account = ? AND p.region = ? ORDER BY p.name, v.version";
+                                 "AND v.name = p.name WHERE p.account = ? AND p.region = ? AND p.name > ? "
+                                 "AND substr(p.name, 1, ?) = ? ORDER BY p.name, v.version";
   std::vector<Parameter> out;
-  auto c = db_->query(sql, s.account, s.region);
+  auto c = db_->query(sql, s.account, s.region, after, static_cast<int64_t>(prefix.size()), prefix);
   while (c.next()) {
     if (out.empty() || out.back().name != c.text(0)) {
       out.emplace_back();

@@ -38,8 +38,8 @@ class Store {
   void wipe();
 
   std::optional<Parameter> get(const Scope& s, std::string_view name);
-  // Every parameter of the scope, in name order.
-  std::vector<Parameter> all(const Scope& s);
+  // The parameters of the scope whose names start with `prefix`, after `after`, in name order.
+  std::vector<Parameter> all(const Scope& s, std::string_view prefix = {}, std::string_view after = {});
   // Creates the parameter (with its tags) or adds a version to it.
   void put_version(const Scope& s, std::string_view name, const Version& v, const std::vector<std::pair<std::string, std::string>>* tags);
   void delete_version(const Scope& s, std::string_view name, int64_t version);
