@@ -74,7 +74,7 @@ Output SsmService::put_parameter(Call& c) {
   std::string value(str_or(in, "Value"));
   bool overwrite = opt_bool(in, "Overwrite").value_or(false);
   auto* tags_in = opt_arr(in, "Tags");
-  if (tags_in && overwrite)
+  if (tags_in && !tags_in->empty() && overwrite)
     throw errors::validation(
         "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove "
         "overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or "
