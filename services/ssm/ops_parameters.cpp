@@ -8,7 +8,7 @@
 #include <stratus/strings.hpp>
 
 #include <algorithm>
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::ssm {
 
@@ -111,14 +111,23 @@ Output SsmService::put_parameter(Call& c) {
   v.description = opt_str(in, "Description").value_or(prev ? prev->description : "");
   v.allowed_pattern = opt_str(in, "AllowedPattern").value_or(prev ? prev->allowed_pattern : "");
   if (!v.allowed_pattern.empty()) {
-    std::regex re;
+    // Boost.Regex, Perl syntax (close to the java.util.regex AWS uses): it matches without
+    // recursion and gives up (throws) when backtracking exceeds its complexity bound, so a
+    // pattern like ^(a+)+$ against a long value cannot stall the event loop (std::regex took 30 s
+    // for 31 characters, and recursed once per character).
+    boost::regex re;
     try {
-      re = std::regex(v.allowed_pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
+      re = boost::regex(v.allowed_pattern, boost::regex::perl);
+    } catch (const std::exception&) {
       throw errors::invalid_allowed_pattern(v.allowed_pattern);
     }
-    // Java's Matcher.matches(): the whole value.
-    if (!std::regex_match(value, re)) throw errors::pattern_mismatch(v.allowed_pattern);
+    bool matches = false;
+    try {
+      matches = boost::regex_match(value, re);  // Java's Matcher.matches(): the whole value
+    } catch (const std::exception&) {
+      matches = false;  // too complex to decide: not validated
+    }
+    if (!matches) throw errors::pattern_mismatch(v.allowed_pattern);
   }
 
   // Tiers: Intelligent-Tiering picks Standard unless the value needs Advanced; a parameter never

@@ -149,6 +149,18 @@ class SsmTest(StratusTestCase):
         e = self.err(lambda: self.ssm.put_parameter(Name="/dt", Value="v", Type="String", DataType="json"))
         self.assertEqual(e["Code"], "ValidationException")
 
+    def test_pathological_pattern_does_not_stall_the_server(self):
+        # Catastrophic backtracking: (a+)+$ against a long value with a non-matching tail. A
+        # backtracking matcher without a bound would take longer than the universe has left; the
+        # value is refused with the pattern error and the server keeps serving.
+        e = self.err(lambda: self.ssm.put_parameter(Name="/evil", Value="a" * 3000 + "!", Type="String",
+                                                    AllowedPattern="^(a+)+$"))
+        self.assertEqual(e["Code"], "ParameterPatternMismatchException")
+        long = "b" * 8000
+        r = self.ssm.put_parameter(Name="/long", Value=long, Type="String", Tier="Advanced", AllowedPattern="^.*$")
+        self.assertEqual(r["Version"], 1)
+        self.assertEqual(self.ssm.get_parameter(Name="/long")["Parameter"]["Value"], long)
+
     def test_get_parameters_and_delete(self):
         for n in ("/d/a", "/d/b", "/d/c"):
             self.ssm.put_parameter(Name=n, Value=n, Type="String")
