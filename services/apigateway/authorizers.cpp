@@ -12,7 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::apigateway {
 
@@ -340,8 +340,8 @@ boost::asio::awaitable<AuthOutcome> rest_lambda_authorize(DataPlane& dp, Env& en
     token = *v;
     if (auto re = opt_str(a, "identityValidationExpression"); re && !re->empty()) {
       try {
-        if (!std::regex_match(token, std::regex(*re))) co_return unauthorized("token does not match the validation expression");
-      } catch (const std::regex_error&) {
+        if (!boost::regex_match(token, boost::regex(*re))) co_return unauthorized("token does not match the validation expression");
+      } catch (const boost::regex_error&) {
         co_return config_error("invalid identityValidationExpression");
       }
     }

@@ -17,7 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::apigateway {
 
@@ -485,8 +485,8 @@ boost::asio::awaitable<HttpResponse> RestExchange::mapped(const json::object& in
       }
       if (type == "AWS" && !lambda_error) continue;
       try {
-        if (!chosen && std::regex_match(selector, std::regex(std::string(pattern)))) chosen = &ir;
-      } catch (const std::regex_error&) {
+        if (!chosen && boost::regex_match(selector, boost::regex(std::string(pattern)))) chosen = &ir;
+      } catch (const boost::regex_error&) {
       }
     }
   if (!chosen) chosen = fallback;

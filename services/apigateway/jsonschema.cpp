@@ -5,7 +5,7 @@
 #include <stratus/strings.hpp>
 
 #include <cmath>
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::apigateway {
 
@@ -90,8 +90,8 @@ struct Validator {
       if (auto p = opt_str(s, "pattern")) {
         try {
           std::string str(doc.get_string());
-          if (!std::regex_search(str, std::regex(*p))) return "string does not match pattern at " + where;
-        } catch (const std::regex_error&) {
+          if (!boost::regex_search(str, boost::regex(*p))) return "string does not match pattern at " + where;
+        } catch (const boost::regex_error&) {
         }
       }
     }
@@ -144,11 +144,11 @@ struct Validator {
           for (auto& [pat, ps] : *patterns) {
             try {
               std::string key(k);
-              if (std::regex_search(key, std::regex(std::string(pat)))) {
+              if (boost::regex_search(key, boost::regex(std::string(pat)))) {
                 known = true;
                 if (auto why = check(v, ps, where + "/" + key); !why.empty()) return why;
               }
-            } catch (const std::regex_error&) {
+            } catch (const boost::regex_error&) {
             }
           }
         if (!known && additional) {

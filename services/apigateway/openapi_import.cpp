@@ -8,7 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::apigateway::openapi {
 
@@ -22,12 +22,12 @@ json::value scalar(const YAML::Node& n) {
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   if (s == "null" || s == "Null" || s == "NULL" || s == "~" || s.empty()) return nullptr;
-  static const std::regex kInt(R"([-+]?[0-9]+)");
-  static const std::regex kFloat(R"([-+]?([0-9]*\.[0-9]+|[0-9]+\.?[0-9]*)([eE][-+]?[0-9]+)?)");
-  if (std::regex_match(s, kInt)) {
+  static const boost::regex kInt(R"([-+]?[0-9]+)");
+  static const boost::regex kFloat(R"([-+]?([0-9]*\.[0-9]+|[0-9]+\.?[0-9]*)([eE][-+]?[0-9]+)?)");
+  if (boost::regex_match(s, kInt)) {
     if (auto v = parse_int(s)) return *v;
   }
-  if (std::regex_match(s, kFloat)) {
+  if (boost::regex_match(s, kFloat)) {
     if (auto v = parse_double(s)) return *v;
   }
   return json::string(s);

@@ -5,7 +5,7 @@
 
 #include <stratus/strings.hpp>
 
-#include <regex>
+#include <boost/regex.hpp>
 #include <set>
 
 namespace stratus::apigateway::v1 {
@@ -18,9 +18,9 @@ bool is_variable(std::string_view part) { return part.size() > 2 && part.front()
 bool is_greedy(std::string_view part) { return is_variable(part) && part[part.size() - 2] == '+'; }
 
 void validate_path_part(std::string_view part) {
-  static const std::regex kPlain(R"([a-zA-Z0-9._\-:]+)");
-  static const std::regex kVar(R"(\{[a-zA-Z0-9._\-]+\+?\})");
-  if (part.empty() || !(std::regex_match(part.begin(), part.end(), kPlain) || std::regex_match(part.begin(), part.end(), kVar)))
+  static const boost::regex kPlain(R"([a-zA-Z0-9._\-:]+)");
+  static const boost::regex kVar(R"(\{[a-zA-Z0-9._\-]+\+?\})");
+  if (part.empty() || !(boost::regex_match(part.begin(), part.end(), kPlain) || boost::regex_match(part.begin(), part.end(), kVar)))
     throw err::bad_request(
         "Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional "
         "plus sign before the closing brace.");
@@ -395,8 +395,8 @@ Output put_integration_response(Call& c) {
   copy_members(c.input, ir, {"selectionPattern", "responseParameters", "responseTemplates", "contentHandling"});
   if (auto sp = opt_str(ir, "selectionPattern")) {
     try {
-      std::regex re(*sp);
-    } catch (const std::regex_error&) {
+      boost::regex re(*sp);
+    } catch (const boost::regex_error&) {
       throw err::bad_request("Invalid selection pattern specified for integration response: " + *sp);
     }
   }

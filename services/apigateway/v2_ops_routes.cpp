@@ -3,7 +3,7 @@
 
 #include <stratus/strings.hpp>
 
-#include <regex>
+#include <boost/regex.hpp>
 
 namespace stratus::apigateway::v2 {
 
@@ -15,9 +15,9 @@ void validate_route_key(const json::object& api, std::string_view key) {
   if (key.empty()) throw err::bad_request("Route key must not be empty");
   if (!is_http(api)) return;
   if (key == "$default") return;
-  static const std::regex kKey(R"((GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[^ ]*))");
-  std::cmatch m;
-  if (!std::regex_match(key.begin(), key.end(), m, kKey))
+  static const boost::regex kKey(R"((GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[^ ]*))");
+  boost::cmatch m;
+  if (!boost::regex_match(key.begin(), key.end(), m, kKey))
     throw err::bad_request("Unable to create route " + std::string(key) +
                            ". Route key must be '$default' or of the form '<HTTP method> <path>'");
   std::string path = m[2];

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <deque>
 #include <memory>
-#include <regex>
+#include <boost/regex.hpp>
 #include <unordered_map>
 
 namespace stratus::apigateway::vtl {
@@ -1018,16 +1018,16 @@ class Evaluator {
       }
       if (m == "replaceAll" || m == "replaceFirst" || m == "matches" || m == "split") {
         try {
-          std::regex re(arg_s(0));
-          if (m == "matches") return std::regex_match(s, re);
-          if (m == "replaceAll") return json::string(std::regex_replace(s, re, arg_s(1)));
-          if (m == "replaceFirst") return json::string(std::regex_replace(s, re, arg_s(1), std::regex_constants::format_first_only));
+          boost::regex re(arg_s(0));
+          if (m == "matches") return boost::regex_match(s, re);
+          if (m == "replaceAll") return json::string(boost::regex_replace(s, re, arg_s(1)));
+          if (m == "replaceFirst") return json::string(boost::regex_replace(s, re, arg_s(1), boost::regex_constants::format_first_only));
           json::array parts;
-          std::sregex_token_iterator it(s.begin(), s.end(), re, -1), end;
+          boost::sregex_token_iterator it(s.begin(), s.end(), re, -1), end;
           for (; it != end; ++it) parts.push_back(json::string(it->str()));
           while (!parts.empty() && parts.back().get_string().empty()) parts.pop_back();
           return parts;
-        } catch (const std::regex_error&) {
+        } catch (const boost::regex_error&) {
           throw Error("Invalid regular expression in ." + m + "()");
         }
       }

@@ -9,7 +9,7 @@
 #include <stratus/crypto.hpp>
 #include <stratus/strings.hpp>
 
-#include <regex>
+#include <boost/regex.hpp>
 #include <set>
 
 namespace stratus::cognito {
@@ -59,10 +59,10 @@ std::string user_attributes_json(const User& u) {
 }
 
 bool valid_timestamp(const std::string& ts) {
-  static const std::regex re(
+  static const boost::regex re(
       "^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{1,2} "
       "[0-9]{2}:[0-9]{2}:[0-9]{2} UTC [0-9]{4}$");
-  return std::regex_match(ts, re);
+  return boost::regex_match(ts, re);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <stratus/strings.hpp>
 
 #include <cctype>
-#include <regex>
+#include <boost/regex.hpp>
 #include <stdexcept>
 #include <variant>
 #include <vector>
@@ -382,7 +382,7 @@ struct FilterPattern::Impl {
   std::vector<std::string> required, optional, excluded;
   JsonNodePtr json_root;
   std::vector<Field> field_list;
-  std::regex re;
+  boost::regex re;
 };
 
 FilterPattern::FilterPattern() = default;
@@ -405,8 +405,8 @@ FilterPattern FilterPattern::parse(std::string_view pattern) {
   } else if (p.size() >= 2 && p.front() == '%' && p.back() == '%') {
     impl->kind = Impl::regex;
     try {
-      impl->re = std::regex(std::string(p.substr(1, p.size() - 2)), std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
+      impl->re = boost::regex(std::string(p.substr(1, p.size() - 2)), boost::regex::ECMAScript);
+    } catch (const boost::regex_error&) {
       throw std::invalid_argument("Invalid filter pattern");
     }
   } else {
@@ -450,7 +450,12 @@ bool FilterPattern::matches(std::string_view message) const {
       return eval_json(*im.json_root, doc);
     }
     case Impl::fields: return match_fields(im.field_list, message);
-    case Impl::regex: return std::regex_search(message.begin(), message.end(), im.re);
+    case Impl::regex:
+      try {
+        return boost::regex_search(message.begin(), message.end(), im.re);
+      } catch (const std::exception&) {
+        return false;  // too complex to decide within Boost.Regex's bound: no match
+      }
     case Impl::terms: {
       for (auto& t : im.required)
         if (message.find(t) == std::string_view::npos) return false;

@@ -207,6 +207,29 @@ class RestApis(ApiGatewayTestCase):
         self.assertEqual(doc["paths"]["/ping"]["get"]["x-amazon-apigateway-integration"]["type"], "mock")
 
 
+class LongInputs(ApiGatewayTestCase):
+    """Inputs far longer than any real API's are answered, not a crash: route keys and path parts
+    were matched with std::regex, which recursed once per character and overflowed the stack at
+    100 KB."""
+
+    def test_long_route_key_and_path_part(self):
+        v2 = self.client("apigatewayv2")
+        apigw = self.client("apigateway")
+        api = v2.create_api(Name="long", ProtocolType="HTTP")["ApiId"]
+        key = "GET /" + "a" * 300000
+        route = v2.create_route(ApiId=api, RouteKey=key)
+        self.assertEqual(route["RouteKey"], key)
+        self.assertClientError(lambda: v2.create_route(ApiId=api, RouteKey="FETCH /" + "a" * 300000),
+                               "BadRequestException", 400)
+        rest = apigw.create_rest_api(name="long")["id"]
+        root = apigw.get_resources(restApiId=rest)["items"][0]["id"]
+        part = "b" * 300000
+        self.assertEqual(apigw.create_resource(restApiId=rest, parentId=root, pathPart=part)["pathPart"], part)
+        self.assertClientError(lambda: apigw.create_resource(restApiId=rest, parentId=root, pathPart="b" * 300000 + "!"),
+                               "BadRequestException", 400)
+        self.assertIn(api, [a["ApiId"] for a in v2.get_apis()["Items"]])  # still serving
+
+
 class HttpApis(ApiGatewayTestCase):
     def setUp(self):
         self.v2 = self.client("apigatewayv2")
