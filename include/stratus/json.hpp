@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace stratus {
 namespace json = boost::json;
@@ -43,6 +44,14 @@ inline const json::object* opt_obj(const json::object& o, std::string_view key) 
 inline const json::array* opt_arr(const json::object& o, std::string_view key) {
   auto* v = find(o, key);
   return v && v->is_array() ? &v->get_array() : nullptr;
+}
+// The strings of an array member (other elements skipped); empty when absent.
+inline std::vector<std::string> string_list(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  if (auto* a = opt_arr(o, key))
+    for (auto& v : *a)
+      if (v.is_string()) out.emplace_back(v.get_string());
+  return out;
 }
 
 }  // namespace stratus

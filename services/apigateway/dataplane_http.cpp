@@ -72,14 +72,6 @@ bool hop_by_hop(std::string_view name) {
   return false;
 }
 
-std::vector<std::string> string_list(const json::object& o, std::string_view key) {
-  std::vector<std::string> out;
-  if (auto* a = opt_arr(o, key))
-    for (auto& v : *a)
-      if (v.is_string()) out.emplace_back(v.get_string());
-  return out;
-}
-
 std::string join(const std::vector<std::string>& v, std::string_view sep = ",") {
   std::string out;
   for (auto& s : v) out += (out.empty() ? "" : std::string(sep)) + s;

@@ -79,14 +79,6 @@ json::object failure(std::string_view id, const AwsError& e) {
                       {"Message", e.message}};
 }
 
-std::vector<std::string> string_list(const json::object& in, std::string_view key) {
-  std::vector<std::string> out;
-  if (auto* a = opt_arr(in, key))
-    for (auto& v : *a)
-      if (v.is_string()) out.emplace_back(v.get_string());
-  return out;
-}
-
 }  // namespace
 
 // ---- enqueue (every producer goes through here) ----

@@ -18,14 +18,6 @@ std::string modifying_user(const Call& c) {
   return c.ctx.principal_arn.empty() ? "arn:aws:iam::" + c.ctx.account_id + ":root" : c.ctx.principal_arn;
 }
 
-std::vector<std::string> string_list(const json::object& in, std::string_view key) {
-  std::vector<std::string> out;
-  if (auto* a = opt_arr(in, key))
-    for (auto& v : *a)
-      if (v.is_string()) out.emplace_back(v.get_string());
-  return out;
-}
-
 void add_unique(std::vector<std::string>& v, const std::string& s) {
   if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
