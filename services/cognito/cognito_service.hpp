@@ -117,6 +117,8 @@ class CognitoService final : public Service {
   // REFRESH_TOKEN_AUTH; `secret_checked`: the caller proved the client secret itself (GetTokensFromRefreshToken).
   boost::asio::awaitable<json::object> refresh_auth(const Pool& p, const Client& cl, const json::object& params,
                                                    bool secret_checked = false);
+  std::optional<User> challenge_user(const Pool& p, const Client& cl, const std::string& challenge,
+                                     const std::string& session, const json::object& responses);
   boost::asio::awaitable<json::object> respond(const Pool& p, const Client& cl, const std::string& challenge,
                                               const json::object& responses, const std::string& session);
   // Tokens after the PreTokenGeneration trigger (if any) had its say.

@@ -248,6 +248,22 @@ boost::asio::awaitable<json::object> CognitoService::refresh_auth(const Pool& p,
   co_return json::object{{"ChallengeParameters", json::object{}}, {"AuthenticationResult", std::move(tokens)}};
 }
 
+// The user answering a challenge: the session must be pending, unexpired, for this challenge and
+// app client; USERNAME and the secret hash are checked. The session stays pending until the
+// caller accepts the answer.
+std::optional<User> CognitoService::challenge_user(const Pool& p, const Client& cl, const std::string& challenge,
+                                                   const std::string& session, const json::object& responses) {
+  auto it = pending_.find(session);
+  if (session.empty() || it == pending_.end() || it->second.expires < now() || it->second.challenge != challenge ||
+      it->second.client_id != cl.id)
+    throw errors::not_authorized("Invalid session for the user, session is expired.");
+  std::string username = required(responses, "USERNAME");
+  check_secret_hash(cl, username, &responses);
+  auto u = store_->user(p, it->second.username);
+  if (!u) throw missing_user(cl);
+  return u;
+}
+
 boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, const Client& cl, const std::string& challenge,
                                                              const json::object& responses, const std::string& session) {
   if (challenge == "PASSWORD_VERIFIER") {
@@ -275,15 +291,8 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     co_return co_await after_password(p, cl, *u, std::move(source));
   }
   if (challenge == "NEW_PASSWORD_REQUIRED") {
-    auto it = pending_.find(session);
-    if (session.empty() || it == pending_.end() || it->second.expires < now() || it->second.challenge != challenge ||
-        it->second.client_id != cl.id)
-      throw errors::not_authorized("Invalid session for the user, session is expired.");
-    std::string username = required(responses, "USERNAME");
-    check_secret_hash(cl, username, &responses);
+    auto u = challenge_user(p, cl, challenge, session, responses);
     std::string password = required(responses, "NEW_PASSWORD");
-    auto u = store_->user(p, it->second.username);
-    if (!u) throw missing_user(cl);
     json::object changes;
     for (auto& [k, v] : responses)
       if (k.starts_with("userAttributes.") && v.is_string()) changes[k.substr(15)] = v;
@@ -293,23 +302,16 @@ boost::asio::awaitable<json::object> CognitoService::respond(const Pool& p, cons
     for (auto& [k, v] : changes) attrs[k] = v;
     u->doc["status"] = "CONFIRMED";
     save_user(p, *u);
-    pending_.erase(it);
+    pending_.erase(session);
     std::string source = "TokenGeneration_NewPasswordChallenge";
     co_return co_await after_password(p, cl, *u, std::move(source));
   }
   if (challenge == "SOFTWARE_TOKEN_MFA") {
-    auto it = pending_.find(session);
-    if (session.empty() || it == pending_.end() || it->second.expires < now() || it->second.challenge != challenge ||
-        it->second.client_id != cl.id)
-      throw errors::not_authorized("Invalid session for the user, session is expired.");
-    std::string username = required(responses, "USERNAME");
-    check_secret_hash(cl, username, &responses);
+    auto u = challenge_user(p, cl, challenge, session, responses);
     std::string code = required(responses, "SOFTWARE_TOKEN_MFA_CODE");
-    auto u = store_->user(p, it->second.username);
-    if (!u) throw missing_user(cl);
     if (!totp_matches(str_or(u->doc, "totp_secret"), code))
       throw AwsError("CodeMismatchException", "Invalid code received for user", 400);
-    pending_.erase(it);
+    pending_.erase(session);
     std::string source = "TokenGeneration_Authentication";
     co_return co_await finish_auth(p, cl, *u, std::move(source));
   }
